@@ -1,0 +1,117 @@
+package io.baton.orchestrator.events;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The append-only event table: written inside the caller's transaction, read as a feed. */
+@Repository
+public class EventLog {
+
+  private static final String COLUMNS =
+      "id, txid::text AS txid, type, subject, job_id, from_state, to_state, reason, actor, at";
+
+  private final JdbcClient jdbc;
+
+  public EventLog(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Records an event in the current transaction and returns its id. */
+  public long append(Event.New event) {
+    return jdbc.sql(
+            """
+            INSERT INTO events (type, subject, job_id, from_state, to_state, reason, actor, at)
+            VALUES (:type, :subject, :jobId, :from, :to, :reason, :actor, :at)
+            RETURNING id
+            """)
+        .param("type", event.type())
+        .param("subject", event.subject())
+        .param("jobId", event.jobId())
+        .param("from", event.from())
+        .param("to", event.to())
+        .param("reason", event.reason())
+        .param("actor", event.actor())
+        .param("at", OffsetDateTime.ofInstant(event.time(), java.time.ZoneOffset.UTC))
+        .query(Long.class)
+        .single();
+  }
+
+  /** A job's events in order, after the given event id. */
+  public List<Event> forJob(UUID jobId, long afterId, int limit) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM events WHERE job_id = :job AND id > :after ORDER BY id LIMIT :limit")
+        .param("job", jobId)
+        .param("after", afterId)
+        .param("limit", limit)
+        .query((rs, n) -> event(rs))
+        .list();
+  }
+
+  /** Events after a position, in feed order, only from transactions no longer in flight. */
+  List<Positioned> feed(FeedPosition after, int limit) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + """
+                 FROM events
+                WHERE (txid, id) > (CAST(CAST(:txid AS text) AS xid8), :id)
+                  AND txid < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY txid, id
+                LIMIT :limit
+                """)
+        .param("txid", after.txid())
+        .param("id", after.id())
+        .param("limit", limit)
+        .query((rs, n) -> new Positioned(position(rs), event(rs)))
+        .list();
+  }
+
+  /** Where the event with this id stands in the feed. */
+  Optional<FeedPosition> positionOf(long eventId) {
+    return jdbc.sql("SELECT id, txid::text AS txid FROM events WHERE id = :id")
+        .param("id", eventId)
+        .query((rs, n) -> position(rs))
+        .optional();
+  }
+
+  /** The newest position a reader can see now. */
+  FeedPosition head() {
+    return jdbc.sql(
+            """
+            SELECT id, txid::text AS txid FROM events
+             WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
+             ORDER BY txid DESC, id DESC LIMIT 1
+            """)
+        .query((rs, n) -> position(rs))
+        .optional()
+        .orElse(FeedPosition.START);
+  }
+
+  private static FeedPosition position(ResultSet rs) throws SQLException {
+    return new FeedPosition(Long.parseLong(rs.getString("txid")), rs.getLong("id"));
+  }
+
+  private static Event event(ResultSet rs) throws SQLException {
+    return new Event(
+        rs.getLong("id"),
+        rs.getString("type"),
+        rs.getString("subject"),
+        rs.getObject("job_id", UUID.class),
+        rs.getString("from_state"),
+        rs.getString("to_state"),
+        rs.getString("reason"),
+        rs.getString("actor"),
+        rs.getObject("at", OffsetDateTime.class).toInstant());
+  }
+
+  /** An event with its feed position. */
+  record Positioned(FeedPosition position, Event event) {}
+}

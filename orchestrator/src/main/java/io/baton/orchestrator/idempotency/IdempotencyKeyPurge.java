@@ -1,0 +1,66 @@
+package io.baton.orchestrator.idempotency;
+
+import java.time.Clock;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Purges expired idempotency keys: a clustered Quartz job, so one replica runs it each time. */
+@DisallowConcurrentExecution
+public class IdempotencyKeyPurge implements Job {
+
+  private static final Logger log = LoggerFactory.getLogger(IdempotencyKeyPurge.class);
+
+  private final IdempotencyKeys keys;
+  private final IdempotencyProperties properties;
+  private final Clock clock;
+
+  public IdempotencyKeyPurge(IdempotencyKeys keys, IdempotencyProperties properties, Clock clock) {
+    this.keys = keys;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  @Override
+  public void execute(JobExecutionContext context) {
+    int purged = keys.purgeCreatedBefore(clock.instant().minus(properties.retention()));
+    if (purged > 0) {
+      log.info("Purged {} idempotency keys older than {}", purged, properties.retention());
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Schedule {
+
+    @Bean
+    JobDetail idempotencyKeyPurgeJob() {
+      return JobBuilder.newJob(IdempotencyKeyPurge.class)
+          .withIdentity("idempotency-key-purge", "baton")
+          .storeDurably()
+          .build();
+    }
+
+    @Bean
+    Trigger idempotencyKeyPurgeTrigger(
+        JobDetail idempotencyKeyPurgeJob, IdempotencyProperties properties) {
+      return TriggerBuilder.newTrigger()
+          .forJob(idempotencyKeyPurgeJob)
+          .withIdentity("idempotency-key-purge", "baton")
+          .withSchedule(
+              SimpleScheduleBuilder.simpleSchedule()
+                  .withIntervalInMilliseconds(properties.purgeInterval().toMillis())
+                  .repeatForever()
+                  .withMisfireHandlingInstructionNextWithRemainingCount())
+          .build();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.baton.orchestrator.jobs;
+
+import io.baton.orchestrator.events.Event;
+import io.baton.orchestrator.events.EventLog;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The one place a job's state changes. Every change is one transaction that checks the transition
+ * against {@link JobState}, writes the new state under an optimistic version check, and records the
+ * event.
+ */
+@Component
+public class JobLifecycle {
+
+  private final JobRepository jobs;
+  private final EventLog events;
+  private final Clock clock;
+
+  JobLifecycle(JobRepository jobs, EventLog events, Clock clock) {
+    this.jobs = jobs;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /** Stores a new QUEUED job with its first event. */
+  @Transactional
+  public Job submit(UUID id, JobSpec spec, String actor) {
+    Job job = Job.queued(id, spec, now());
+    jobs.insert(job);
+    events.append(
+        Event.New.jobState(id, null, job.state().name(), job.reason(), actor, job.createdAt()));
+    return job;
+  }
+
+  /**
+   * Moves a job to {@code to}.
+   *
+   * @throws JobNotFoundException when there is no such job
+   * @throws ConcurrentJobChange when the job is no longer at {@code expectedVersion}
+   * @throws IllegalJobStateChange when its state may not move to {@code to}
+   */
+  @Transactional
+  public Job transition(UUID id, long expectedVersion, JobState to, String reason, String actor) {
+    Job job = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    if (job.version() != expectedVersion) {
+      throw new ConcurrentJobChange(id, expectedVersion);
+    }
+    if (!job.state().canMoveTo(to)) {
+      throw new IllegalJobStateChange(job.state(), to);
+    }
+    Job next = job.movedTo(to, reason, now());
+    if (!jobs.compareAndSet(next, expectedVersion)) {
+      throw new ConcurrentJobChange(id, expectedVersion);
+    }
+    events.append(
+        Event.New.jobState(id, job.state().name(), to.name(), reason, actor, next.updatedAt()));
+    return next;
+  }
+
+  /** Database timestamps keep microseconds; so do ours, so what we return is what we stored. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,139 @@
+package io.baton.orchestrator.jobs;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Jobs in PostgreSQL. Only {@link JobLifecycle} writes through it. */
+@Repository
+class JobRepository {
+
+  private static final String COLUMNS =
+      "id, spec::text AS spec, state, reason, restarts, attempt, version, created_at, updated_at";
+
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  JobRepository(JdbcClient jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  void insert(Job job) {
+    jdbc.sql(
+            """
+            INSERT INTO jobs (id, name, team, pool, priority, spec, state, reason, restarts,
+                              attempt, version, created_at, updated_at)
+            VALUES (:id, :name, :team, :pool, :priority, CAST(:spec AS jsonb), :state, :reason,
+                    :restarts, :attempt, :version, :createdAt, :updatedAt)
+            """)
+        .param("id", job.id())
+        .param("name", job.spec().name())
+        .param("team", job.spec().team())
+        .param("pool", job.spec().pool())
+        .param("priority", job.spec().priority())
+        .param("spec", json.writeValueAsString(job.spec()))
+        .param("state", job.state().name())
+        .param("reason", job.reason())
+        .param("restarts", job.restarts())
+        .param("attempt", job.attempt())
+        .param("version", job.version())
+        .param("createdAt", utc(job.createdAt()))
+        .param("updatedAt", utc(job.updatedAt()))
+        .update();
+  }
+
+  Optional<Job> find(UUID id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = :id")
+        .param("id", id)
+        .query((rs, n) -> job(rs))
+        .optional();
+  }
+
+  /** Replaces the stored job with {@code job} if it is still at {@code expectedVersion}. */
+  boolean compareAndSet(Job job, long expectedVersion) {
+    return jdbc.sql(
+                """
+                UPDATE jobs SET state = :state, reason = :reason, restarts = :restarts,
+                                attempt = :attempt, version = :version, updated_at = :updatedAt
+                 WHERE id = :id AND version = :expected
+                """)
+            .param("state", job.state().name())
+            .param("reason", job.reason())
+            .param("restarts", job.restarts())
+            .param("attempt", job.attempt())
+            .param("version", job.version())
+            .param("updatedAt", utc(job.updatedAt()))
+            .param("id", job.id())
+            .param("expected", expectedVersion)
+            .update()
+        == 1;
+  }
+
+  /** Newest first, after the given position (exclusive), filtered. */
+  List<Job> page(JobQuery query, Optional<JobQuery.Position> after, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE true");
+    var statement = new java.util.LinkedHashMap<String, Object>();
+    if (query.state() != null) {
+      sql.append(" AND state = :state");
+      statement.put("state", query.state().name());
+    }
+    if (query.team() != null) {
+      sql.append(" AND team = :team");
+      statement.put("team", query.team());
+    }
+    if (query.pool() != null) {
+      sql.append(" AND pool = :pool");
+      statement.put("pool", query.pool());
+    }
+    after.ifPresent(
+        p -> {
+          sql.append(" AND (created_at, id) < (:afterCreated, :afterId)");
+          statement.put("afterCreated", utc(p.createdAt()));
+          statement.put("afterId", p.id());
+        });
+    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+    statement.put("limit", limit);
+    return jdbc.sql(sql.toString()).params(statement).query((rs, n) -> job(rs)).list();
+  }
+
+  Map<JobState, Long> countByState() {
+    Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+    for (JobState state : JobState.values()) {
+      counts.put(state, 0L);
+    }
+    jdbc.sql("SELECT state, count(*) FROM jobs GROUP BY state")
+        .query(
+            rs -> {
+              counts.put(JobState.valueOf(rs.getString(1)), rs.getLong(2));
+            });
+    return counts;
+  }
+
+  private Job job(ResultSet rs) throws SQLException {
+    return new Job(
+        rs.getObject("id", UUID.class),
+        json.readValue(rs.getString("spec"), JobSpec.class),
+        JobState.valueOf(rs.getString("state")),
+        rs.getString("reason"),
+        rs.getInt("restarts"),
+        rs.getInt("attempt"),
+        rs.getLong("version"),
+        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,89 @@
+package io.baton.orchestrator.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a team submits: {@code schemas/job-spec.schema.json} as a record, defaults applied.
+ * Validated against the schema before it is bound, so the fields here are well-formed.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobSpec(
+    String name,
+    String team,
+    String pool,
+    String image,
+    List<String> command,
+    Map<String, String> env,
+    Map<String, String> labels,
+    Integer nodes,
+    Integer chipsPerNode,
+    Integer priority,
+    Integer maxRestarts,
+    CheckpointSpec checkpoint,
+    PromotionSpec promotion) {
+
+  public static final int DEFAULT_NODES = 1;
+  public static final int DEFAULT_PRIORITY = 0;
+  public static final int DEFAULT_MAX_RESTARTS = 3;
+
+  public JobSpec {
+    command = command == null ? List.of() : List.copyOf(command);
+    env = env == null ? Map.of() : Map.copyOf(env);
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    nodes = nodes == null ? DEFAULT_NODES : nodes;
+    priority = priority == null ? DEFAULT_PRIORITY : priority;
+    maxRestarts = maxRestarts == null ? DEFAULT_MAX_RESTARTS : maxRestarts;
+  }
+
+  /** Chips the whole gang needs. */
+  public int totalChips() {
+    return nodes * chipsPerNode;
+  }
+
+  /**
+   * Where ranks write checkpoints.
+   *
+   * @param dir a directory (local backend or shared volume)
+   * @param uri or a URI (object storage)
+   * @param everySteps how often the trainer is asked to checkpoint
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record CheckpointSpec(String dir, String uri, Integer everySteps) {}
+
+  /**
+   * Promotion policy, applied when the job succeeds.
+   *
+   * @param endpoint the inference endpoint to promote to
+   * @param select {@code newest} or {@code best}
+   * @param metric the metric {@code best} ranks by
+   * @param mode {@code max} or {@code min}: which way the metric is better
+   * @param thresholds bounds the checkpoint's metrics must meet
+   * @param parity tolerances of the golden-set comparison
+   * @param requireApproval whether a person approves before rollout
+   * @param converter command that converts the checkpoint for serving
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PromotionSpec(
+      String endpoint,
+      String select,
+      String metric,
+      String mode,
+      Map<String, Bound> thresholds,
+      Parity parity,
+      Boolean requireApproval,
+      Converter converter) {}
+
+  /** Inclusive bounds of a metric. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Bound(Double min, Double max) {}
+
+  /** Tolerances of the parity gate. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Parity(Double absTolerance, Double relTolerance) {}
+
+  /** A format converter. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Converter(List<String> command, String outputFormat) {}
+}

@@ -1,0 +1,101 @@
+package io.baton.orchestrator.jobs;
+
+import io.baton.orchestrator.Decision;
+import io.baton.orchestrator.pools.Pool;
+import io.baton.orchestrator.pools.PoolRole;
+import io.baton.orchestrator.problems.FieldViolation;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks of a well-formed spec against the fleet: does the pool exist, is it a training pool, can
+ * it ever hold the gang. Pure: the pools are passed in.
+ */
+@Decision
+public final class JobSpecChecks {
+
+  /** Names the launch contract sets; a spec may not override them. */
+  public static final Set<String> RESERVED_ENV =
+      Set.of(
+          "RANK",
+          "WORLD_SIZE",
+          "LOCAL_RANK",
+          "MASTER_ADDR",
+          "MASTER_PORT",
+          "ASCEND_RT_VISIBLE_DEVICES",
+          "CUDA_VISIBLE_DEVICES");
+
+  /** Fields of the job resource the server owns; a request that sets one is refused. */
+  public static final Set<String> SERVER_OWNED =
+      Set.of(
+          "id",
+          "state",
+          "reason",
+          "restarts",
+          "attempt",
+          "version",
+          "createdAt",
+          "updatedAt",
+          "placement",
+          "progress",
+          "latestCheckpoint",
+          "spec");
+
+  private JobSpecChecks() {}
+
+  /** Violations that make the spec unrunnable on these pools; empty when it can run. */
+  public static List<FieldViolation> check(JobSpec spec, Collection<Pool> pools) {
+    List<FieldViolation> violations = new ArrayList<>();
+    Optional<Pool> found = pools.stream().filter(p -> p.name().equals(spec.pool())).findFirst();
+    if (found.isEmpty()) {
+      TreeSet<String> training = new TreeSet<>();
+      pools.stream()
+          .filter(p -> p.role() == PoolRole.TRAINING)
+          .forEach(p -> training.add(p.name()));
+      violations.add(
+          new FieldViolation(
+              "pool", "unknown pool '" + spec.pool() + "'; training pools: " + training));
+    } else {
+      Pool pool = found.get();
+      if (pool.role() != PoolRole.TRAINING) {
+        violations.add(
+            new FieldViolation(
+                "pool",
+                "pool '"
+                    + pool.name()
+                    + "' is an "
+                    + pool.role()
+                    + " pool; training jobs need a TRAINING pool"));
+      }
+      if (spec.chipsPerNode() > pool.chipsPerNode()) {
+        violations.add(
+            new FieldViolation(
+                "chipsPerNode",
+                spec.chipsPerNode()
+                    + " chips per node requested; nodes of pool '"
+                    + pool.name()
+                    + "' have "
+                    + pool.chipsPerNode()));
+      }
+      if (spec.nodes() > pool.nodes()) {
+        violations.add(
+            new FieldViolation(
+                "nodes",
+                spec.nodes() + " nodes requested; pool '" + pool.name() + "' has " + pool.nodes()));
+      }
+    }
+    for (String name : new TreeSet<>(spec.env().keySet())) {
+      if (name.startsWith("BATON_") || RESERVED_ENV.contains(name)) {
+        violations.add(
+            new FieldViolation(
+                "env." + name,
+                "'" + name + "' is set by Baton's launch contract and cannot be overridden"));
+      }
+    }
+    return violations;
+  }
+}

@@ -1,0 +1,77 @@
+package io.baton.orchestrator.jobs;
+
+import io.baton.orchestrator.events.Event;
+import io.baton.orchestrator.web.Page;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.net.URI;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@RequestMapping("/api/v1/jobs")
+class JobsController {
+
+  /** Who the API records as the actor of its changes, until requests carry identities. */
+  static final String ACTOR = "api";
+
+  private final JobService jobs;
+
+  JobsController(JobService jobs) {
+    this.jobs = jobs;
+  }
+
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<JobResource> submit(
+      @RequestBody JsonNode body,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+    JobService.Submission submission =
+        jobs.submit(body, Optional.ofNullable(idempotencyKey), ACTOR);
+    Job job = submission.job();
+    var response = ResponseEntity.created(URI.create("/api/v1/jobs/" + job.id()));
+    if (submission.replayed()) {
+      response.header("Idempotent-Replayed", "true");
+    }
+    return response.body(JobResource.of(job));
+  }
+
+  @GetMapping("/{id}")
+  JobResource get(@PathVariable UUID id) {
+    return JobResource.of(jobs.get(id));
+  }
+
+  @GetMapping
+  Page<JobResource> list(
+      @RequestParam(required = false) JobState state,
+      @RequestParam(required = false) String team,
+      @RequestParam(required = false) String pool,
+      @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+      @RequestParam(required = false) String cursor) {
+    Page<Job> page = jobs.list(new JobQuery(state, team, pool), limit, cursor);
+    return new Page<>(page.items().stream().map(JobResource::of).toList(), page.nextCursor());
+  }
+
+  @PostMapping("/{id}/cancel")
+  JobResource cancel(@PathVariable UUID id) {
+    return JobResource.of(jobs.cancel(id, ACTOR));
+  }
+
+  @GetMapping("/{id}/events")
+  Page<Event> events(
+      @PathVariable UUID id,
+      @RequestParam(defaultValue = "100") @Min(1) @Max(500) int limit,
+      @RequestParam(required = false) String cursor) {
+    return jobs.events(id, limit, cursor);
+  }
+}

@@ -1,0 +1,39 @@
+package io.baton.orchestrator.pools;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.util.Map;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * A named set of nodes of one accelerator family and one role.
+ *
+ * @param name DNS-1123 label, unique
+ * @param role TRAINING (Ascend) or INFERENCE (Nvidia)
+ * @param accelerator accelerator model, e.g. {@code ascend-910b}, {@code nvidia-h100}
+ * @param nodes number of nodes (simulated pools create this many)
+ * @param chipsPerNode chips on every node
+ * @param nodeLabels labels that select the pool's nodes on Kubernetes
+ * @param resourceName the Kubernetes extended resource of a chip
+ * @param topologyLabel node label whose value groups nodes that talk fast to each other
+ */
+public record Pool(
+    @NotBlank @Pattern(regexp = "[a-z0-9]([-a-z0-9]*[a-z0-9])?") String name,
+    @NotNull PoolRole role,
+    @NotBlank String accelerator,
+    @Min(0) int nodes,
+    @Min(1) int chipsPerNode,
+    @DefaultValue Map<String, String> nodeLabels,
+    @NotBlank String resourceName,
+    @DefaultValue("topology.baton.io/group") String topologyLabel) {
+
+  public Pool {
+    nodeLabels = Map.copyOf(nodeLabels);
+  }
+
+  public int totalChips() {
+    return nodes * chipsPerNode;
+  }
+}

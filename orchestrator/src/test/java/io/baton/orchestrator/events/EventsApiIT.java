@@ -1,0 +1,171 @@
+package io.baton.orchestrator.events;
+
+import static io.baton.orchestrator.support.Specs.aSpec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.IntegrationTest;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+class EventsApiIT extends IntegrationTest {
+
+  @LocalServerPort int port;
+  Api api;
+
+  @BeforeEach
+  void client() {
+    api = new Api(port);
+  }
+
+  @Test
+  void feedReturnsEventsAfterAnIdInOrderWithACursorToContinue() {
+    long start = newestEventId();
+    String id = api.post("/api/v1/jobs", aSpec().json()).json().get("id").asString();
+    api.post("/api/v1/jobs/" + id + "/cancel", "");
+
+    JsonNode page = api.get("/api/v1/events?after=" + start + "&limit=2").json();
+    JsonNode next = api.get("/api/v1/events?after=" + page.get("nextCursor").asString()).json();
+
+    assertThat(page.get("items")).hasSize(2);
+    assertThat(page.at("/items/0/jobId").asString()).isEqualTo(id);
+    assertThat(page.at("/items/0/to").asString()).isEqualTo("QUEUED");
+    assertThat(page.at("/items/1/to").asString()).isEqualTo("CANCELLING");
+    assertThat(page.at("/items/1/id").asLong()).isGreaterThan(page.at("/items/0/id").asLong());
+    assertThat(next.at("/items/0/to").asString()).isEqualTo("CANCELLED");
+    String idle = next.get("nextCursor").asString();
+    JsonNode empty = api.get("/api/v1/events?after=" + idle).json();
+    assertThat(empty.get("items")).isEmpty();
+    assertThat(empty.get("nextCursor").asString()).isEqualTo(idle);
+  }
+
+  @Test
+  void unknownOrMalformedAfterIs400() {
+    api.get("/api/v1/events?after=999999999").problem(400, "invalid-parameter");
+    api.get("/api/v1/events?after=abc").problem(400, "invalid-parameter");
+    api.get("/api/v1/events?limit=501").problem(400, "invalid-parameter");
+  }
+
+  @Test
+  void streamDeliversNewEventsAsServerSentEvents() throws Exception {
+    try (Stream stream = Stream.open(api, "/api/v1/events/stream", null)) {
+      String id = api.post("/api/v1/jobs", aSpec().json()).json().get("id").asString();
+
+      List<Sse> events = stream.next(1);
+
+      assertThat(events.get(0).name()).isEqualTo("job.state");
+      JsonNode data = Api.json(events.get(0).data());
+      assertThat(data.get("jobId").asString()).isEqualTo(id);
+      assertThat(data.get("to").asString()).isEqualTo("QUEUED");
+      assertThat(events.get(0).id()).isEqualTo(data.get("id").asString());
+    }
+  }
+
+  @Test
+  void streamResumesAfterLastEventIdWithoutGaps() throws Exception {
+    long before = newestEventId();
+    String id = api.post("/api/v1/jobs", aSpec().json()).json().get("id").asString();
+    api.post("/api/v1/jobs/" + id + "/cancel", "");
+
+    try (Stream stream = Stream.open(api, "/api/v1/events/stream", Long.toString(before))) {
+      List<Sse> events = stream.next(3);
+
+      assertThat(events)
+          .extracting(e -> Api.json(e.data()).get("to").asString())
+          .containsExactly("QUEUED", "CANCELLING", "CANCELLED");
+    }
+  }
+
+  private long newestEventId() {
+    long after = 0;
+    while (true) {
+      JsonNode page =
+          api.get("/api/v1/events?limit=500" + (after == 0 ? "" : "&after=" + after)).json();
+      if (page.get("items").isEmpty()) {
+        return after;
+      }
+      after = page.get("nextCursor").asLong();
+    }
+  }
+
+  record Sse(String id, String name, String data) {}
+
+  /** A live SSE connection read line by line on a background thread. */
+  static final class Stream implements AutoCloseable {
+    private final InputStream body;
+    private final BufferedReader reader;
+
+    private Stream(InputStream body) {
+      this.body = body;
+      this.reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+    }
+
+    static Stream open(Api api, String path, String lastEventId) throws Exception {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(api.uri(path)).header("Accept", "text/event-stream").GET();
+      if (lastEventId != null) {
+        request.header("Last-Event-ID", lastEventId);
+      }
+      HttpResponse<InputStream> response =
+          api.client()
+              .sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
+              .get(10, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type").orElse(""))
+          .startsWith("text/event-stream");
+      return new Stream(response.body());
+    }
+
+    List<Sse> next(int count) throws Exception {
+      return CompletableFuture.supplyAsync(() -> read(count))
+          .get(Duration.ofSeconds(20).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private List<Sse> read(int count) {
+      List<Sse> events = new ArrayList<>();
+      String id = null;
+      String name = null;
+      StringBuilder data = new StringBuilder();
+      try {
+        String line;
+        while (events.size() < count && (line = reader.readLine()) != null) {
+          if (line.isEmpty()) {
+            if (!data.isEmpty()) {
+              events.add(new Sse(id, name, data.toString()));
+            }
+            id = null;
+            name = null;
+            data.setLength(0);
+          } else if (line.startsWith("id:")) {
+            id = line.substring(3).trim();
+          } else if (line.startsWith("event:")) {
+            name = line.substring(6).trim();
+          } else if (line.startsWith("data:")) {
+            data.append(line.substring(5).trim());
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return events;
+    }
+
+    @Override
+    public void close() throws Exception {
+      body.close();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.baton.orchestrator.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of tests against the whole orchestrator: a real embedded PostgreSQL in a fresh data
+ * directory and the HTTP server on a free loopback port. Every subclass shares one Spring context
+ * (and one database), so tests must not assume an empty database.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"server.address=127.0.0.1", "spring.main.banner-mode=off"})
+public abstract class IntegrationTest {
+
+  private static final Path DATA_DIR = createDataDir();
+
+  @DynamicPropertySource
+  static void dataDir(DynamicPropertyRegistry registry) {
+    registry.add("baton.data-dir", DATA_DIR::toString);
+  }
+
+  private static Path createDataDir() {
+    try {
+      Path dir = Files.createTempDirectory("baton-it-");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
