@@ -42,5 +42,41 @@ public record Event(
         UUID jobId, String from, String to, String reason, String actor, Instant time) {
       return new New("job.state", "job/" + jobId, jobId, from, to, reason, actor, time);
     }
+
+    public static New nodeState(
+        String node, String from, String to, String reason, String actor, Instant time) {
+      return new New("node.state", "node/" + node, null, from, to, reason, actor, time);
+    }
+
+    public static New chipHealth(
+        String node,
+        int chipIndex,
+        String from,
+        String to,
+        String reason,
+        String actor,
+        Instant time) {
+      return new New(
+          "chip.health",
+          "node/" + node + "/chips/" + chipIndex,
+          null,
+          from,
+          to,
+          reason,
+          actor,
+          time);
+    }
+
+    public static New checkpoint(UUID jobId, long step, String reason, String actor, Instant time) {
+      return new New(
+          "checkpoint.reported",
+          "job/" + jobId + "/checkpoints/" + step,
+          jobId,
+          null,
+          null,
+          reason,
+          actor,
+          time);
+    }
   }
 }

@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -17,9 +18,11 @@ public class EventLog {
       "id, txid::text AS txid, type, subject, job_id, from_state, to_state, reason, actor, at";
 
   private final JdbcClient jdbc;
+  private final JdbcTemplate jdbcTemplate;
 
-  public EventLog(JdbcClient jdbc) {
+  public EventLog(JdbcClient jdbc, JdbcTemplate jdbcTemplate) {
     this.jdbc = jdbc;
+    this.jdbcTemplate = jdbcTemplate;
   }
 
   /** Records an event in the current transaction and returns its id. */
@@ -40,6 +43,30 @@ public class EventLog {
         .param("at", OffsetDateTime.ofInstant(event.time(), java.time.ZoneOffset.UTC))
         .query(Long.class)
         .single();
+  }
+
+  /** Records many events in the current transaction, in order. */
+  public void appendAll(List<Event.New> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    jdbcTemplate.batchUpdate(
+        """
+        INSERT INTO events (type, subject, job_id, from_state, to_state, reason, actor, at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        batch,
+        batch.size(),
+        (ps, e) -> {
+          ps.setString(1, e.type());
+          ps.setString(2, e.subject());
+          ps.setObject(3, e.jobId());
+          ps.setString(4, e.from());
+          ps.setString(5, e.to());
+          ps.setString(6, e.reason());
+          ps.setString(7, e.actor());
+          ps.setObject(8, OffsetDateTime.ofInstant(e.time(), java.time.ZoneOffset.UTC));
+        });
   }
 
   /** A job's events in order, after the given event id. */

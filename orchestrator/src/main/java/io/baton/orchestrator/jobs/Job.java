@@ -9,6 +9,8 @@ import java.util.UUID;
  * @param reason why it entered its current state
  * @param attempt 0 until the first launch, then one more per launch
  * @param version grows with every change; the optimistic lock
+ * @param progress the latest progress sample, null before the first
+ * @param latestCheckpoint the newest checkpoint, null before the first
  */
 public record Job(
     UUID id,
@@ -19,14 +21,38 @@ public record Job(
     int attempt,
     long version,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    ProgressSummary progress,
+    CheckpointRef latestCheckpoint) {
 
   /** A new job, queued. */
   public static Job queued(UUID id, JobSpec spec, Instant now) {
-    return new Job(id, spec, JobState.QUEUED, "submitted", 0, 0, 0, now, now);
+    return new Job(id, spec, JobState.QUEUED, "submitted", 0, 0, 0, now, now, null, null);
   }
 
   Job movedTo(JobState to, String reason, Instant now) {
-    return new Job(id, spec, to, reason, restarts, attempt, version + 1, createdAt, now);
+    return new Job(
+        id,
+        spec,
+        to,
+        reason,
+        restarts,
+        attempt,
+        version + 1,
+        createdAt,
+        now,
+        progress,
+        latestCheckpoint);
   }
+
+  /**
+   * The latest progress a rank reported.
+   *
+   * @param time when the agent read it
+   */
+  public record ProgressSummary(
+      long step, Long totalSteps, Double loss, Double samplesPerSec, Instant time) {}
+
+  /** The newest checkpoint reported. */
+  public record CheckpointRef(long step, String uri, String sha256) {}
 }

@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 class JobRepository {
 
   private static final String COLUMNS =
-      "id, spec::text AS spec, state, reason, restarts, attempt, version, created_at, updated_at";
+      "id, spec::text AS spec, state, reason, restarts, attempt, version, created_at, updated_at,"
+          + " progress::text AS progress, latest_checkpoint::text AS latest_checkpoint";
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -130,7 +131,37 @@ class JobRepository {
         rs.getInt("attempt"),
         rs.getLong("version"),
         rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-        rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+        rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+        read(rs.getString("progress"), Job.ProgressSummary.class),
+        read(rs.getString("latest_checkpoint"), Job.CheckpointRef.class));
+  }
+
+  private <T> T read(String json, Class<T> type) {
+    return json == null ? null : this.json.readValue(json, type);
+  }
+
+  /** The job's progress series in step order. */
+  List<ProgressPoint> progress(UUID jobId) {
+    return jdbc.sql(
+            """
+            SELECT step, total_steps, loss, samples_per_sec, rank, attempt, node, at,
+                   data -> 'metrics' AS metrics
+              FROM job_progress WHERE job_id = :job ORDER BY step, seq
+            """)
+        .param("job", jobId)
+        .query(
+            (rs, n) ->
+                new ProgressPoint(
+                    rs.getLong("step"),
+                    (Long) rs.getObject("total_steps"),
+                    (Double) rs.getObject("loss"),
+                    (Double) rs.getObject("samples_per_sec"),
+                    rs.getObject("at", OffsetDateTime.class).toInstant(),
+                    rs.getInt("rank"),
+                    (Integer) rs.getObject("attempt"),
+                    rs.getString("node"),
+                    read(rs.getString("metrics"), tools.jackson.databind.JsonNode.class)))
+        .list();
   }
 
   private static OffsetDateTime utc(Instant instant) {

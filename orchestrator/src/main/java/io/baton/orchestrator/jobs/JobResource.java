@@ -19,8 +19,8 @@ record JobResource(
     int attempt,
     long version,
     List<Placement> placement,
-    Progress progress,
-    CheckpointRef latestCheckpoint) {
+    Job.ProgressSummary progress,
+    Job.CheckpointRef latestCheckpoint) {
 
   static JobResource of(Job job) {
     return new JobResource(
@@ -34,16 +34,10 @@ record JobResource(
         job.attempt(),
         job.version(),
         List.of(),
-        null,
-        null);
+        job.progress(),
+        job.latestCheckpoint());
   }
 
   /** Chips of one node held by the job. */
   record Placement(String node, List<Integer> chips) {}
-
-  /** The latest progress report. */
-  record Progress(long step, Long totalSteps, Double loss, Double samplesPerSec) {}
-
-  /** The newest checkpoint. */
-  record CheckpointRef(long step, String uri, String sha256) {}
 }

@@ -119,6 +119,12 @@ public class JobService {
     return cancelling;
   }
 
+  /** The job's progress series in step order (bounded: old points are thinned). */
+  public List<ProgressPoint> progress(UUID jobId) {
+    get(jobId);
+    return jobs.progress(jobId);
+  }
+
   public Page<Event> events(UUID jobId, int limit, String cursor) {
     get(jobId);
     String scope = "job-events|" + jobId;

@@ -5,6 +5,7 @@ import io.baton.orchestrator.web.Page;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.MediaType;
@@ -65,6 +66,14 @@ class JobsController {
   @PostMapping("/{id}/cancel")
   JobResource cancel(@PathVariable UUID id) {
     return JobResource.of(jobs.cancel(id, ACTOR));
+  }
+
+  /** {@code {"points": [...]}}: the series a loss curve is drawn from, in step order. */
+  record ProgressSeries(UUID jobId, List<ProgressPoint> points) {}
+
+  @GetMapping("/{id}/progress")
+  ProgressSeries progress(@PathVariable UUID id) {
+    return new ProgressSeries(id, jobs.progress(id));
   }
 
   @GetMapping("/{id}/events")

@@ -12,19 +12,25 @@ import org.springframework.web.bind.annotation.RestController;
 class PoolsController {
 
   private final PoolCatalog catalog;
+  private final NodeRepository nodes;
 
-  PoolsController(PoolCatalog catalog) {
+  PoolsController(PoolCatalog catalog, NodeRepository nodes) {
     this.catalog = catalog;
+    this.nodes = nodes;
   }
 
   @GetMapping
   Page<PoolResource> list() {
-    return Page.last(catalog.all().stream().map(PoolResource::of).toList());
+    return Page.last(catalog.all().stream().map(this::resource).toList());
   }
 
   @GetMapping("/{name}")
   PoolResource get(@PathVariable String name) {
-    return PoolResource.of(catalog.get(name));
+    return resource(catalog.get(name));
+  }
+
+  private PoolResource resource(Pool pool) {
+    return PoolResource.of(pool, nodes.capacity(pool.name()));
   }
 
   /** A pool as the API shows it. */
@@ -37,9 +43,9 @@ class PoolsController {
       String topologyLabel,
       int nodes,
       int chipsPerNode,
-      Capacity capacity) {
+      PoolCapacity capacity) {
 
-    static PoolResource of(Pool pool) {
+    static PoolResource of(Pool pool, PoolCapacity capacity) {
       return new PoolResource(
           pool.name(),
           pool.role(),
@@ -49,10 +55,7 @@ class PoolsController {
           pool.topologyLabel(),
           pool.nodes(),
           pool.chipsPerNode(),
-          new Capacity(pool.nodes(), pool.totalChips()));
+          capacity);
     }
   }
-
-  /** What the pool holds. */
-  record Capacity(int nodes, int chipsTotal) {}
 }

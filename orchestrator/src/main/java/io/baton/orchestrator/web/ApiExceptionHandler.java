@@ -43,7 +43,30 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> problem(ProblemException e) {
     ProblemDetail body = Problems.of(e.status(), e.type(), e.title(), e.getMessage(), e.errors());
     e.properties().forEach(body::setProperty);
+    if (e.status() == 503) {
+      return ResponseEntity.status(503)
+          .header("Retry-After", "1")
+          .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+          .body(body);
+    }
+    if (e.status() == 401) {
+      return ResponseEntity.status(401)
+          .header("WWW-Authenticate", "Bearer realm=\"baton\"")
+          .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+          .body(body);
+    }
     return respond(body);
+  }
+
+  /** Work the server could not finish in time (e.g. a report waiting for its commit). */
+  @ExceptionHandler(java.util.concurrent.TimeoutException.class)
+  ResponseEntity<ProblemDetail> timeout(java.util.concurrent.TimeoutException e) {
+    return ResponseEntity.status(503)
+        .header("Retry-After", "1")
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(
+            Problems.of(
+                503, "overloaded", "Overloaded", "The server is busy; retry after a pause."));
   }
 
   @ExceptionHandler(Exception.class)

@@ -15,7 +15,12 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"server.address=127.0.0.1", "spring.main.banner-mode=off"})
+    properties = {
+      "server.address=127.0.0.1",
+      "spring.main.banner-mode=off",
+      "baton.nodes.timeout=3s",
+      "baton.ingest.max-progress-points-per-job=500"
+    })
 public abstract class IntegrationTest {
 
   private static final Path DATA_DIR = createDataDir();
@@ -23,6 +28,20 @@ public abstract class IntegrationTest {
   @DynamicPropertySource
   static void dataDir(DynamicPropertyRegistry registry) {
     registry.add("baton.data-dir", DATA_DIR::toString);
+  }
+
+  /** The shared context's data directory. */
+  public static Path dataDir() {
+    return DATA_DIR;
+  }
+
+  /** The admin API's token, as an operator reads it from the data directory. */
+  public static String adminToken() {
+    try {
+      return Files.readString(DATA_DIR.resolve("admin-token")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Path createDataDir() {

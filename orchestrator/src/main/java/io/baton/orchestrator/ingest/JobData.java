@@ -1,0 +1,285 @@
+package io.baton.orchestrator.ingest;
+
+import io.baton.orchestrator.events.Event;
+import io.baton.orchestrator.events.EventLog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The job half of reports: progress samples (a series per job, thinned beyond a bound, never losing
+ * the newest points) and checkpoint records. Lines for jobs Baton does not know are dropped. Runs
+ * on the ingest writer's single thread, inside its transaction.
+ */
+@Component
+class JobData {
+
+  private static final Logger log = LoggerFactory.getLogger(JobData.class);
+
+  private static final String INSERT_PROGRESS =
+      """
+      INSERT INTO job_progress (job_id, step, total_steps, loss, samples_per_sec, rank, attempt,
+                                node, at, data)
+      SELECT job_id, step, total_steps, loss, samples_per_sec, rank, attempt, node, at, data::jsonb
+        FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::float8[], ?::float8[], ?::int[],
+                    ?::int[], ?::text[], ?::timestamptz[], ?::text[])
+          AS v(job_id, step, total_steps, loss, samples_per_sec, rank, attempt, node, at, data)
+      """;
+
+  private static final String THIN =
+      """
+      DELETE FROM job_progress p
+       USING (SELECT seq, row_number() OVER (ORDER BY step, seq) AS rn, count(*) OVER () AS total
+                FROM job_progress WHERE job_id = ?) x
+       WHERE p.job_id = ? AND p.seq = x.seq AND x.rn <= x.total / 2 AND x.rn % 2 = 0
+      """;
+
+  private final EventLog events;
+  private final JsonMapper json;
+  private final IngestProperties properties;
+  private final Set<UUID> knownJobs = new HashSet<>();
+  private final Map<UUID, Integer> seriesSizes = new HashMap<>();
+
+  JobData(EventLog events, JsonMapper json, IngestProperties properties) {
+    this.events = events;
+    this.json = json;
+    this.properties = properties;
+  }
+
+  void write(Connection c, List<AgentReport> reports, Instant now) throws SQLException {
+    List<Line> progress = new ArrayList<>();
+    List<Line> checkpoints = new ArrayList<>();
+    for (AgentReport report : reports) {
+      report.progress().forEach(p -> line(report.node(), p, now).ifPresent(progress::add));
+      report.checkpoints().forEach(p -> line(report.node(), p, now).ifPresent(checkpoints::add));
+    }
+    Set<UUID> jobs = new HashSet<>();
+    progress.forEach(l -> jobs.add(l.jobId()));
+    checkpoints.forEach(l -> jobs.add(l.jobId()));
+    Set<UUID> known = known(c, jobs);
+    progress.removeIf(l -> !known.contains(l.jobId()));
+    checkpoints.removeIf(l -> !known.contains(l.jobId()));
+    if (!progress.isEmpty()) {
+      insertProgress(c, progress);
+      updateLatestProgress(c, progress);
+      thin(c, progress);
+    }
+    for (Line checkpoint : checkpoints) {
+      insertCheckpoint(c, checkpoint, now);
+    }
+  }
+
+  private java.util.Optional<Line> line(String node, JsonNode entry, Instant now) {
+    UUID jobId;
+    try {
+      jobId = UUID.fromString(entry.path("jobId").asString(""));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
+    Instant at = now;
+    if (entry.hasNonNull("time")) {
+      try {
+        at = Instant.parse(entry.get("time").asString());
+      } catch (DateTimeParseException e) {
+        at = now;
+      }
+    }
+    return java.util.Optional.of(new Line(jobId, node, at, entry));
+  }
+
+  private Set<UUID> known(Connection c, Set<UUID> jobs) throws SQLException {
+    if (knownJobs.size() > 100_000) {
+      knownJobs.clear();
+    }
+    Set<UUID> unknown = new HashSet<>(jobs);
+    unknown.removeAll(knownJobs);
+    if (!unknown.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs WHERE id = ANY(?)")) {
+        ps.setArray(1, c.createArrayOf("uuid", unknown.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            knownJobs.add(rs.getObject(1, UUID.class));
+          }
+        }
+      }
+    }
+    Set<UUID> known = new HashSet<>(jobs);
+    known.retainAll(knownJobs);
+    return known;
+  }
+
+  private void insertProgress(Connection c, List<Line> lines) throws SQLException {
+    int n = lines.size();
+    Object[][] columns = new Object[10][n];
+    for (int i = 0; i < n; i++) {
+      Line line = lines.get(i);
+      JsonNode e = line.entry();
+      columns[0][i] = line.jobId();
+      columns[1][i] = e.path("step").asLong();
+      columns[2][i] = e.hasNonNull("totalSteps") ? e.get("totalSteps").asLong() : null;
+      columns[3][i] = e.hasNonNull("loss") ? e.get("loss").asDouble() : null;
+      columns[4][i] = e.hasNonNull("samplesPerSec") ? e.get("samplesPerSec").asDouble() : null;
+      columns[5][i] = e.path("rank").asInt();
+      columns[6][i] = e.hasNonNull("attempt") ? e.get("attempt").asInt() : null;
+      columns[7][i] = line.node();
+      columns[8][i] = line.at().toString();
+      columns[9][i] = jsonb(e.toString());
+    }
+    String[] types = {
+      "uuid", "bigint", "bigint", "float8", "float8", "int4", "int4", "text", "text", "text"
+    };
+    try (PreparedStatement ps = c.prepareStatement(INSERT_PROGRESS)) {
+      for (int k = 0; k < columns.length; k++) {
+        ps.setArray(k + 1, c.createArrayOf(types[k], columns[k]));
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  private void updateLatestProgress(Connection c, List<Line> lines) throws SQLException {
+    Map<UUID, Line> latest = new LinkedHashMap<>();
+    lines.forEach(l -> latest.put(l.jobId(), l));
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE jobs SET progress = ?::jsonb WHERE id = ?")) {
+      for (Line line : latest.values()) {
+        JsonNode e = line.entry();
+        ObjectNode summary = json.createObjectNode();
+        summary.put("step", e.path("step").asLong());
+        summary.set("totalSteps", e.get("totalSteps"));
+        summary.set("loss", e.get("loss"));
+        summary.set("samplesPerSec", e.get("samplesPerSec"));
+        summary.put("time", line.at().toString());
+        ps.setString(1, jsonb(summary.toString()));
+        ps.setObject(2, line.jobId());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Keeps each touched series within its bound by dropping every other point of its older half. */
+  private void thin(Connection c, List<Line> lines) throws SQLException {
+    Map<UUID, Integer> added = new HashMap<>();
+    lines.forEach(l -> added.merge(l.jobId(), 1, Integer::sum));
+    for (Map.Entry<UUID, Integer> entry : added.entrySet()) {
+      UUID job = entry.getKey();
+      Integer size = seriesSizes.get(job);
+      if (size == null) {
+        size = count(c, job);
+      } else {
+        size += entry.getValue();
+      }
+      while (size > properties.maxProgressPointsPerJob()) {
+        try (PreparedStatement ps = c.prepareStatement(THIN)) {
+          ps.setObject(1, job);
+          ps.setObject(2, job);
+          int removed = ps.executeUpdate();
+          size -= removed;
+          if (removed == 0) {
+            break;
+          }
+        }
+      }
+      seriesSizes.put(job, size);
+    }
+    if (seriesSizes.size() > 10_000) {
+      seriesSizes.clear();
+    }
+  }
+
+  private static int count(Connection c, UUID job) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT count(*) FROM job_progress WHERE job_id = ?")) {
+      ps.setObject(1, job);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private void insertCheckpoint(Connection c, Line line, Instant now) throws SQLException {
+    JsonNode e = line.entry();
+    long step = e.path("step").asLong();
+    String path = e.path("path").asString();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            INSERT INTO checkpoints (id, job_id, step, path, format, sha256, size_bytes, metrics,
+                                     golden, rank, attempt, node, reported_at, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb)
+            ON CONFLICT (job_id, step) DO NOTHING
+            """)) {
+      ps.setObject(1, UUID.randomUUID());
+      ps.setObject(2, line.jobId());
+      ps.setLong(3, step);
+      ps.setString(4, path);
+      ps.setString(5, text(e, "format"));
+      ps.setString(6, text(e, "sha256"));
+      ps.setObject(7, e.hasNonNull("sizeBytes") ? e.get("sizeBytes").asLong() : null);
+      ps.setString(8, e.hasNonNull("metrics") ? jsonb(e.get("metrics").toString()) : null);
+      ps.setString(9, text(e, "golden"));
+      ps.setInt(10, e.path("rank").asInt());
+      ps.setObject(11, e.hasNonNull("attempt") ? e.get("attempt").asInt() : null);
+      ps.setString(12, line.node());
+      ps.setObject(13, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC));
+      ps.setString(14, jsonb(e.toString()));
+      if (ps.executeUpdate() == 0) {
+        return;
+      }
+    }
+    ObjectNode latest = json.createObjectNode();
+    latest.put("step", step);
+    latest.put("uri", path);
+    latest.set("sha256", e.get("sha256"));
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            UPDATE jobs SET latest_checkpoint = ?::jsonb
+             WHERE id = ? AND (latest_checkpoint IS NULL
+                               OR (latest_checkpoint ->> 'step')::bigint <= ?)
+            """)) {
+      ps.setString(1, jsonb(latest.toString()));
+      ps.setObject(2, line.jobId());
+      ps.setLong(3, step);
+      ps.executeUpdate();
+    }
+    events.append(
+        Event.New.checkpoint(
+            line.jobId(),
+            step,
+            "rank " + e.path("rank").asInt() + " wrote " + path,
+            ReportWriter.ACTOR,
+            now));
+    log.debug("Checkpoint of job {} at step {}: {}", line.jobId(), step, path);
+  }
+
+  private static String text(JsonNode e, String field) {
+    return e.hasNonNull(field) ? e.get(field).asString() : null;
+  }
+
+  /** PostgreSQL's jsonb refuses the NUL character that JSON allows; it becomes U+FFFD. */
+  static String jsonb(String json) {
+    return json.contains("\\u0000") ? json.replace("\\u0000", "\\ufffd") : json;
+  }
+
+  /** A progress or checkpoint line with where it came from. */
+  private record Line(UUID jobId, String node, Instant at, JsonNode entry) {}
+}

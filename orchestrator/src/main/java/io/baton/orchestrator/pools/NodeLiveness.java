@@ -1,0 +1,116 @@
+package io.baton.orchestrator.pools;
+
+import io.baton.orchestrator.events.Event;
+import io.baton.orchestrator.events.EventLog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Finds nodes whose agent went silent: LOST, every chip UNKNOWN, with an event for the node and
+ * each chip that changed. A clustered Quartz job, so one replica sweeps at a time.
+ */
+@Component
+public class NodeLiveness {
+
+  private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
+  static final String ACTOR = "liveness";
+
+  private final NodeRepository nodes;
+  private final EventLog events;
+  private final NodesProperties properties;
+  private final Clock clock;
+
+  NodeLiveness(NodeRepository nodes, EventLog events, NodesProperties properties, Clock clock) {
+    this.nodes = nodes;
+    this.events = events;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /** Marks every node silent for longer than the timeout LOST; returns their names. */
+  @Transactional
+  public List<String> sweep() {
+    Instant now = clock.instant();
+    List<NodeRepository.Lost> lost = nodes.markLostBefore(now.minus(properties.timeout()), now);
+    for (NodeRepository.Lost node : lost) {
+      String reason =
+          "no report for more than "
+              + properties.timeout().toSeconds()
+              + "s (last at "
+              + node.lastReportAt()
+              + ")";
+      events.append(
+          Event.New.nodeState(
+              node.name(), node.was().name(), NodeState.LOST.name(), reason, ACTOR, now));
+      for (ChipHealthSummary.Change change :
+          node.chipHealth().allUnknown().changesSince(node.chipHealth())) {
+        events.append(
+            Event.New.chipHealth(
+                node.name(),
+                node.chipIndexes().get(change.position()),
+                change.from().name(),
+                change.to().name(),
+                "node lost",
+                ACTOR,
+                now));
+      }
+      log.warn("Node {} lost: {}", node.name(), reason);
+    }
+    return lost.stream().map(NodeRepository.Lost::name).toList();
+  }
+
+  /** The Quartz side of the sweep. */
+  @DisallowConcurrentExecution
+  public static class SweepJob implements Job {
+    private final NodeLiveness liveness;
+
+    public SweepJob(NodeLiveness liveness) {
+      this.liveness = liveness;
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) {
+      liveness.sweep();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Schedule {
+
+    @Bean
+    JobDetail nodeLivenessJob() {
+      return JobBuilder.newJob(SweepJob.class)
+          .withIdentity("node-liveness", "baton")
+          .storeDurably()
+          .build();
+    }
+
+    @Bean
+    Trigger nodeLivenessTrigger(JobDetail nodeLivenessJob, NodesProperties properties) {
+      return TriggerBuilder.newTrigger()
+          .forJob(nodeLivenessJob)
+          .withIdentity("node-liveness", "baton")
+          .withSchedule(
+              SimpleScheduleBuilder.simpleSchedule()
+                  .withIntervalInMilliseconds(properties.livenessCheckInterval().toMillis())
+                  .repeatForever()
+                  .withMisfireHandlingInstructionNextWithRemainingCount())
+          .build();
+    }
+  }
+}

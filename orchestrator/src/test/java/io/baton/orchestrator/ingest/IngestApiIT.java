@@ -1,0 +1,382 @@
+package io.baton.orchestrator.ingest;
+
+import static io.baton.orchestrator.support.Reports.aReport;
+import static io.baton.orchestrator.support.Specs.aSpec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.IntegrationTest;
+import io.baton.orchestrator.support.Reports;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+class IngestApiIT extends IntegrationTest {
+
+  @LocalServerPort int port;
+  Api api;
+
+  @BeforeEach
+  void client() {
+    api = new Api(port);
+  }
+
+  @Test
+  void aReportBringsTheNodeAndItsChipsUp() {
+    Node node = aNode("ascend-910b");
+
+    Api.Response ack = report(node, aReport(node.name()).chip(3, "WARNING").seq(0));
+
+    assertThat(ack.status()).isEqualTo(200);
+    assertThat(ack.json().get("applied").asBoolean()).isTrue();
+    JsonNode got = api.get("/api/v1/nodes/" + node.name()).json();
+    assertThat(got.get("state").asString()).isEqualTo("READY");
+    assertThat(got.get("health").asString()).isEqualTo("WARNING");
+    assertThat(got.get("pool").asString()).isEqualTo("ascend-910b");
+    assertThat(got.get("lastReportAt").asString()).isNotBlank();
+    assertThat(got.get("chips")).hasSize(8);
+    assertThat(got.at("/chips/3/health").asString()).isEqualTo("WARNING");
+    assertThat(got.at("/chips/0/powerW").asDouble()).isEqualTo(90.5);
+    assertThat(got.at("/chips/0/memoryTotalMb").asInt()).isEqualTo(65536);
+    assertThat(got.at("/chipCounts/warning").asInt()).isEqualTo(1);
+    assertThat(got.at("/chipCounts/ok").asInt()).isEqualTo(7);
+  }
+
+  @Test
+  void aReplayedReportIsAcknowledgedAndIgnored() {
+    Node node = aNode("ascend-910b");
+    UUID job = aJob();
+    Reports first = aReport(node.name()).seq(5).progress(job, 10, 0.9);
+    report(node, first);
+
+    Api.Response replay = report(node, first);
+    Api.Response older =
+        report(node, aReport(node.name()).boot(first.bootId()).seq(4).progress(job, 11, 0.8));
+
+    assertThat(replay.status()).isEqualTo(200);
+    assertThat(replay.json().get("applied").asBoolean()).isFalse();
+    assertThat(older.json().get("applied").asBoolean()).isFalse();
+    assertThat(api.get("/api/v1/jobs/" + job + "/progress").json().get("points")).hasSize(1);
+    assertThat(api.get("/api/v1/nodes/" + node.name()).json().get("lastSeq").asLong()).isEqualTo(5);
+  }
+
+  @Test
+  void aNewBootStartsItsSeqAfresh() {
+    Node node = aNode("ascend-910b");
+    report(node, aReport(node.name()).seq(40));
+
+    Api.Response rebooted = report(node, aReport(node.name()).seq(0));
+
+    assertThat(rebooted.json().get("applied").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aTokenReportsOnlyForItsOwnNode() {
+    Node mine = aNode("ascend-910b");
+    Node other = aNode("ascend-910b");
+
+    Api.Response spoofed = report(mine, aReport(other.name()));
+
+    spoofed.problem(403, "forbidden");
+    assertThat(api.get("/api/v1/nodes/" + other.name()).json().get("state").asString())
+        .isEqualTo("NEW");
+  }
+
+  @Test
+  void unknownMissingAndRevokedTokensAre401() {
+    Node node = aNode("ascend-910b");
+    String body = aReport(node.name()).json();
+
+    Api.Response unknown =
+        api.post("/api/v1/agents/reports", body, "Authorization", "Bearer bnt_not-a-token");
+    Api.Response missing = api.post("/api/v1/agents/reports", body);
+    Api.Response basic = api.post("/api/v1/agents/reports", body, "Authorization", "Basic abc");
+    api.send(
+            java.net.http.HttpRequest.newBuilder(
+                    api.uri("/api/v1/admin/nodes/" + node.name() + "/tokens/" + node.tokenId()))
+                .header("Authorization", "Bearer " + adminToken())
+                .DELETE())
+        .raw();
+    Api.Response revoked = report(node, aReport(node.name()));
+
+    unknown.problem(401, "unauthorized");
+    missing.problem(401, "unauthorized");
+    basic.problem(401, "unauthorized");
+    revoked.problem(401, "unauthorized");
+    assertThat(unknown.header("WWW-Authenticate"))
+        .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+  }
+
+  @Test
+  void oversizedReportsAreRefused() {
+    Node node = aNode("ascend-910b");
+    UUID job = aJob();
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 10_001; i++) {
+      lines
+          .append(i == 0 ? "" : ",")
+          .append("{\"type\":\"progress\",\"step\":")
+          .append(i)
+          .append(",\"jobId\":\"j\",\"rank\":0,\"time\":\"2026-01-01T00:00:00Z\"}");
+    }
+    String tooManyProgress =
+        aReport(node.name()).json().replace("\"progress\":[]", "\"progress\":[" + lines + "]");
+    assertThat(tooManyProgress.length()).isLessThan(1024 * 1024);
+
+    report(node, aReport(node.name()).chips(65)).problem(400, "invalid-report");
+    JsonNode progressProblem =
+        api.post(
+                "/api/v1/agents/reports",
+                tooManyProgress,
+                "Authorization",
+                "Bearer " + node.token())
+            .problem(400, "invalid-report");
+    String huge =
+        aReport(node.name()).json().replaceFirst("\\{", "{" + " ".repeat(1024 * 1024 + 1));
+    api.post("/api/v1/agents/reports", huge, "Authorization", "Bearer " + node.token())
+        .problem(413, "payload-too-large");
+
+    assertThat(progressProblem.at("/errors/0/field").asString()).isEqualTo("progress");
+    assertThat(api.get("/api/v1/nodes/" + node.name()).json().get("state").asString())
+        .isEqualTo("NEW");
+    assertThat(api.get("/api/v1/jobs/" + job + "/progress").json().get("points")).isEmpty();
+  }
+
+  @Test
+  void malformedReportsAre400NamingTheField() {
+    Node node = aNode("ascend-910b");
+
+    JsonNode problem =
+        report(node, aReport(node.name()).chip(2, "BROKEN")).problem(400, "invalid-report");
+    report(node, aReport(node.name()).seq(-1)).problem(400, "invalid-report");
+    api.post("/api/v1/agents/reports", "{not json", "Authorization", "Bearer " + node.token())
+        .problem(400, "malformed-json");
+
+    assertThat(problem.at("/errors/0/field").asString()).isEqualTo("chips[2].health");
+  }
+
+  @Test
+  void progressBecomesASeriesInStepOrderAndTheJobShowsTheLatest() {
+    Node node = aNode("ascend-910b");
+    UUID job = aJob();
+
+    report(node, aReport(node.name()).seq(0).progress(job, 20, 0.7).progress(job, 10, 0.9));
+    report(node, aReport(node.name()).seq(1).progress(job, 30, 0.5).checkpoint(job, 30));
+
+    JsonNode points = api.get("/api/v1/jobs/" + job + "/progress").json().get("points");
+    List<Long> steps = new ArrayList<>();
+    points.forEach(p -> steps.add(p.get("step").asLong()));
+    assertThat(steps).containsExactly(10L, 20L, 30L);
+    assertThat(points.get(2).get("loss").asDouble()).isEqualTo(0.5);
+    assertThat(points.get(2).get("time").asString()).isNotBlank();
+    assertThat(points.get(2).at("/metrics/lr").asDouble()).isEqualTo(0.001);
+    JsonNode resource = api.get("/api/v1/jobs/" + job).json();
+    assertThat(resource.at("/progress/step").asLong()).isEqualTo(30);
+    assertThat(resource.at("/progress/loss").asDouble()).isEqualTo(0.5);
+    assertThat(resource.at("/latestCheckpoint/step").asLong()).isEqualTo(30);
+    assertThat(resource.at("/latestCheckpoint/uri").asString()).isEqualTo("step-30");
+    assertThat(resource.at("/latestCheckpoint/sha256").asString()).hasSize(64);
+    assertThat(eventsOf(job)).contains("checkpoint.reported");
+  }
+
+  @Test
+  void theSeriesIsBoundedAndKeepsTheNewestPoints() {
+    Node node = aNode("ascend-910b");
+    UUID job = aJob();
+    for (int r = 0; r < 3; r++) {
+      Reports report = aReport(node.name()).seq(r);
+      for (int i = 0; i < 400; i++) {
+        report.progress(job, r * 400L + i, 1.0 / (1 + r * 400 + i));
+      }
+      report(node, report);
+    }
+
+    JsonNode points = api.get("/api/v1/jobs/" + job + "/progress").json().get("points");
+
+    assertThat(points.size()).isLessThanOrEqualTo(500).isGreaterThan(250);
+    assertThat(points.get(0).get("step").asLong()).isZero();
+    assertThat(points.get(points.size() - 1).get("step").asLong()).isEqualTo(1199);
+    List<Long> newest = new ArrayList<>();
+    for (int i = points.size() - 100; i < points.size(); i++) {
+      newest.add(points.get(i).get("step").asLong());
+    }
+    assertThat(newest).first().isEqualTo(1100L);
+  }
+
+  @Test
+  void progressOfUnknownJobsIsDropped() {
+    Node node = aNode("ascend-910b");
+
+    Api.Response ack = report(node, aReport(node.name()).progress(UUID.randomUUID(), 1, 0.1));
+
+    assertThat(ack.json().get("applied").asBoolean()).isTrue();
+  }
+
+  @Test
+  void chipHealthChangesAreEventsAndShowInPoolCapacity() {
+    Node node = aNode("nvidia-h100");
+    long before = newestEventId();
+    report(node, aReport(node.name()).seq(0));
+    JsonNode capacityBefore = api.get("/api/v1/pools/nvidia-h100").json().get("capacity");
+
+    report(node, aReport(node.name()).seq(1).chip(5, "FAULT", "0x80E18402"));
+
+    JsonNode events = api.get("/api/v1/events?after=" + before + "&limit=500").json().get("items");
+    List<String> mine = new ArrayList<>();
+    events.forEach(
+        e -> {
+          if (e.get("subject").asString().startsWith("node/" + node.name())) {
+            mine.add(
+                e.get("type").asString()
+                    + " "
+                    + e.get("subject").asString().replace("node/" + node.name(), "")
+                    + " "
+                    + e.get("from").asString(null)
+                    + "->"
+                    + e.get("to").asString());
+          }
+        });
+    assertThat(mine).contains("node.state  NEW->READY", "chip.health /chips/5 OK->FAULT");
+    assertThat(mine).filteredOn(s -> s.startsWith("chip.health")).hasSize(9);
+    JsonNode chipEvent = null;
+    for (JsonNode e : events) {
+      if (e.get("subject").asString().equals("node/" + node.name() + "/chips/5")
+          && "FAULT".equals(e.get("to").asString())) {
+        chipEvent = e;
+      }
+    }
+    assertThat(chipEvent.get("reason").asString()).contains("Alarm").contains("0x80E18402");
+    JsonNode capacity = api.get("/api/v1/pools/nvidia-h100").json().get("capacity");
+    assertThat(capacity.get("chipsFault").asInt())
+        .isEqualTo(capacityBefore.get("chipsFault").asInt() + 1);
+    assertThat(capacity.get("chipsSchedulable").asInt())
+        .isEqualTo(capacityBefore.get("chipsSchedulable").asInt() - 1);
+    assertThat(api.get("/api/v1/nodes?pool=nvidia-h100&health=FAULT").json().get("items"))
+        .anySatisfy(n -> assertThat(n.get("name").asString()).isEqualTo(node.name()));
+  }
+
+  @Test
+  void aSilentNodeIsLostWithinItsTimeoutAndAReportBringsItBack() throws Exception {
+    Node node = aNode("ascend-910b");
+    report(node, aReport(node.name()).seq(0));
+
+    JsonNode lost = awaitState(node.name(), "LOST", Duration.ofSeconds(20));
+
+    assertThat(lost.get("health").asString()).isEqualTo("UNKNOWN");
+    assertThat(lost.get("chips"))
+        .allSatisfy(c -> assertThat(c.get("health").asString()).isEqualTo("UNKNOWN"));
+    assertThat(Duration.between(Instant.parse(lost.get("lastReportAt").asString()), Instant.now()))
+        .isLessThan(Duration.ofSeconds(15));
+    report(node, aReport(node.name()).seq(1));
+    assertThat(api.get("/api/v1/nodes/" + node.name()).json().get("state").asString())
+        .isEqualTo("READY");
+  }
+
+  @Test
+  void nodesAreListedByPoolAndPagedByName() {
+    JsonNode page = api.get("/api/v1/nodes?pool=ascend-910b&limit=2").json();
+
+    assertThat(page.get("items")).hasSize(2);
+    String next = page.get("nextCursor").asString();
+    JsonNode second = api.get("/api/v1/nodes?pool=ascend-910b&limit=2&cursor=" + next).json();
+    assertThat(second.at("/items/0/name").asString())
+        .isGreaterThan(page.at("/items/1/name").asString());
+    api.get("/api/v1/nodes/no-such-node").problem(404, "not-found");
+    api.get("/api/v1/nodes?health=SICK").problem(400, "invalid-parameter");
+  }
+
+  @Test
+  void theLocalBackendRegistersItsSimulatedNodesWithTokens() {
+    JsonNode node = api.get("/api/v1/nodes/ascend-910b-0").json();
+
+    assertThat(node.get("pool").asString()).isEqualTo("ascend-910b");
+    assertThat(dataDir().resolve("tokens").resolve("ascend-910b-0.token")).exists();
+  }
+
+  @Test
+  void adminApiNeedsTheAdminToken() {
+    api.post("/api/v1/admin/nodes/x-1/tokens", "{\"pool\":\"ascend-910b\"}")
+        .problem(401, "unauthorized");
+    api.post(
+            "/api/v1/admin/nodes/x-1/tokens",
+            "{\"pool\":\"ascend-910b\"}",
+            "Authorization",
+            "Bearer wrong")
+        .problem(401, "unauthorized");
+    api.post(
+            "/api/v1/admin/nodes/x-1/tokens",
+            "{\"pool\":\"tpu\"}",
+            "Authorization",
+            "Bearer " + adminToken())
+        .problem(422, "unknown-pool");
+  }
+
+  private JsonNode awaitState(String node, String state, Duration timeout)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      JsonNode got = api.get("/api/v1/nodes/" + node).json();
+      if (got.get("state").asString().equals(state)) {
+        return got;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(node + " not " + state + " within " + timeout);
+  }
+
+  private List<String> eventsOf(UUID job) {
+    List<String> types = new ArrayList<>();
+    JsonNode page =
+        api.get("/api/v1/events?limit=500&after=" + Math.max(0, newestEventId() - 400)).json();
+    page.get("items")
+        .forEach(
+            e -> {
+              if (job.toString().equals(e.path("jobId").asString(null))) {
+                types.add(e.get("type").asString());
+              }
+            });
+    return types;
+  }
+
+  private long newestEventId() {
+    long after = 0;
+    while (true) {
+      JsonNode page =
+          api.get("/api/v1/events?limit=500" + (after == 0 ? "" : "&after=" + after)).json();
+      if (page.get("items").isEmpty()) {
+        return after;
+      }
+      after = page.get("nextCursor").asLong();
+    }
+  }
+
+  private UUID aJob() {
+    return UUID.fromString(api.post("/api/v1/jobs", aSpec().json()).json().get("id").asString());
+  }
+
+  private Api.Response report(Node node, Reports report) {
+    return api.post(
+        "/api/v1/agents/reports", report.json(), "Authorization", "Bearer " + node.token());
+  }
+
+  /** A freshly registered node with its token. */
+  record Node(String name, String token, String tokenId) {}
+
+  private Node aNode(String pool) {
+    String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    JsonNode issued =
+        api.post(
+                "/api/v1/admin/nodes/" + name + "/tokens",
+                "{\"pool\":\"" + pool + "\"}",
+                "Authorization",
+                "Bearer " + adminToken())
+            .json();
+    return new Node(name, issued.get("token").asString(), issued.get("id").asString());
+  }
+}

@@ -1,0 +1,124 @@
+package io.baton.orchestrator.support;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Fixture builder of agent reports: {@code aReport("n1").chip(0, "FAULT").seq(3).json()}. */
+public final class Reports {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final Map<String, Object> fields = new LinkedHashMap<>();
+  private final List<Map<String, Object>> chips = new ArrayList<>();
+  private final List<Map<String, Object>> progress = new ArrayList<>();
+  private final List<Map<String, Object>> checkpoints = new ArrayList<>();
+
+  private Reports(String node) {
+    fields.put("node", node);
+    fields.put("bootId", UUID.randomUUID().toString());
+    fields.put("seq", 0);
+    fields.put("sentAt", Instant.now().toString());
+    fields.put("vendor", "sim");
+  }
+
+  /** A report of {@code node} with eight OK chips. */
+  public static Reports aReport(String node) {
+    Reports report = new Reports(node);
+    for (int i = 0; i < 8; i++) {
+      report.chips.add(chipMap(i, "OK"));
+    }
+    return report;
+  }
+
+  public Reports boot(String bootId) {
+    fields.put("bootId", bootId);
+    return this;
+  }
+
+  public String bootId() {
+    return (String) fields.get("bootId");
+  }
+
+  public Reports seq(long seq) {
+    fields.put("seq", seq);
+    return this;
+  }
+
+  public Reports node(String node) {
+    fields.put("node", node);
+    return this;
+  }
+
+  public Reports chips(int count) {
+    chips.clear();
+    for (int i = 0; i < count; i++) {
+      chips.add(chipMap(i, "OK"));
+    }
+    return this;
+  }
+
+  public Reports chip(int index, String health, String... errorCodes) {
+    Map<String, Object> chip = chipMap(index, health);
+    chip.put("rawHealth", health.equals("FAULT") ? "Alarm" : health);
+    chip.put("errorCodes", List.of(errorCodes));
+    chips.set(index, chip);
+    return this;
+  }
+
+  public Reports progress(UUID job, long step, double loss) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("type", "progress");
+    line.put("step", step);
+    line.put("totalSteps", 1000);
+    line.put("loss", loss);
+    line.put("samplesPerSec", 800.5);
+    line.put("metrics", Map.of("lr", 0.001));
+    line.put("jobId", job.toString());
+    line.put("rank", 0);
+    line.put("time", Instant.now().toString());
+    progress.add(line);
+    return this;
+  }
+
+  public Reports checkpoint(UUID job, long step) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("type", "checkpoint");
+    line.put("step", step);
+    line.put("path", "step-" + step);
+    line.put("format", "safetensors");
+    line.put("sha256", "ab".repeat(32));
+    line.put("sizeBytes", 5120);
+    line.put("metrics", Map.of("eval_accuracy", 0.91));
+    line.put("golden", "step-" + step + "/golden.json");
+    line.put("jobId", job.toString());
+    line.put("rank", 0);
+    line.put("time", Instant.now().toString());
+    checkpoints.add(line);
+    return this;
+  }
+
+  public String json() {
+    Map<String, Object> report = new LinkedHashMap<>(fields);
+    report.put("chips", chips);
+    report.put("progress", progress);
+    report.put("checkpoints", checkpoints);
+    return JSON.writeValueAsString(report);
+  }
+
+  private static Map<String, Object> chipMap(int index, String health) {
+    Map<String, Object> chip = new LinkedHashMap<>();
+    chip.put("index", index);
+    chip.put("name", "910B1");
+    chip.put("health", health);
+    chip.put("powerW", 90.5);
+    chip.put("tempC", 33);
+    chip.put("memoryUsedMb", 3400);
+    chip.put("memoryTotalMb", 65536);
+    return chip;
+  }
+}
