@@ -55,6 +55,8 @@ CREATE TABLE job_progress (
 );
 
 CREATE INDEX job_progress_by_step ON job_progress (job_id, step, seq);
+-- A restarted agent reads its progress files again from the start; the same line is kept once.
+CREATE UNIQUE INDEX job_progress_once ON job_progress (job_id, coalesce(attempt, 0), rank, step);
 
 -- Checkpoints that ranks reported; one per job and step.
 CREATE TABLE checkpoints (

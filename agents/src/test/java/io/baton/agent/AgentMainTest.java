@@ -31,4 +31,22 @@ class AgentMainTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("Unknown option: '--bogus'");
   }
+
+  @Test
+  void helpListsTheSubcommands() {
+    CliRun run = CliRun.of("--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("inspect", "run", "simulate");
+  }
+
+  @Test
+  void eachSubcommandHasHelp() {
+    for (String command : new String[] {"inspect", "run", "simulate"}) {
+      CliRun run = CliRun.of(command, "--help");
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).contains("Usage: baton-agent " + command);
+    }
+  }
 }

@@ -41,6 +41,7 @@ class JobData {
         FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::float8[], ?::float8[], ?::int[],
                     ?::int[], ?::text[], ?::timestamptz[], ?::text[])
           AS v(job_id, step, total_steps, loss, samples_per_sec, rank, attempt, node, at, data)
+      ON CONFLICT (job_id, coalesce(attempt, 0), rank, step) DO NOTHING
       """;
 
   private static final String THIN =

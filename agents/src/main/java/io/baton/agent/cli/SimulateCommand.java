@@ -1,0 +1,267 @@
+package io.baton.agent.cli;
+
+import io.baton.agent.collect.ChipSnapshot;
+import io.baton.agent.collect.ParseException;
+import io.baton.agent.simulate.FaultSpec;
+import io.baton.agent.simulate.FleetSimulator;
+import io.baton.agent.simulate.FleetSummary;
+import io.baton.agent.simulate.Tokens;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** A fleet of simulated agents reporting to an orchestrator; prints throughput and latency. */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run N simulated agents in this process and report to the orchestrator; at the end print"
+          + " reports/s and latency percentiles, and as the last line one JSON object.",
+      "Exit 0 when reports got through, 1 when none did, 2 on bad flags."
+    })
+public final class SimulateCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--orchestrator",
+      required = true,
+      paramLabel = "URL",
+      description = "Base URL of the orchestrator.")
+  URI orchestrator;
+
+  @Option(
+      names = "--nodes",
+      required = true,
+      paramLabel = "N",
+      description = "Number of simulated nodes.")
+  int nodes;
+
+  @Option(
+      names = "--chips",
+      defaultValue = "8",
+      paramLabel = "M",
+      description = "Chips per node, 0..64 (default: ${DEFAULT-VALUE}).")
+  int chips;
+
+  @Option(
+      names = "--interval",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      paramLabel = "D",
+      description = "Time between two reports of one node (default: ${DEFAULT-VALUE}).")
+  Duration interval;
+
+  @Option(
+      names = "--duration",
+      converter = DurationConverter.class,
+      paramLabel = "D",
+      description = "Stop after D (default: run until killed).")
+  Duration duration;
+
+  @Option(
+      names = "--faults",
+      paramLabel = "SPEC",
+      description =
+          "Health changes: NODE/CHIP=HEALTH[:CODE...][@DELAY],... e.g. 3/5=FAULT:E001@10s,sim-0007/0=WARNING.")
+  String faults;
+
+  @Option(
+      names = "--node-prefix",
+      defaultValue = "sim-",
+      paramLabel = "P",
+      description = "Node names are P0, P1, ... (default: ${DEFAULT-VALUE}).")
+  String nodePrefix;
+
+  @Option(
+      names = "--request-timeout",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      paramLabel = "D",
+      description = "Timeout of one report request (default: ${DEFAULT-VALUE}).")
+  Duration requestTimeout;
+
+  @Option(
+      names = "--max-in-flight",
+      defaultValue = "64",
+      paramLabel = "N",
+      description =
+          "Reports on the wire at once; more wait their turn (default: ${DEFAULT-VALUE}).")
+  int maxInFlight;
+
+  @ArgGroup(exclusive = true)
+  TokenOptions tokens = new TokenOptions();
+
+  static final class TokenOptions {
+    @Option(
+        names = "--tokens",
+        paramLabel = "FILE",
+        description = "Per-node tokens, one 'node token' per line.")
+    Path perNode;
+
+    @Option(
+        names = "--token-file-pattern",
+        paramLabel = "PATTERN",
+        description =
+            "Per-node token files, {node} standing for the node's name, e.g."
+                + " .baton/tokens/{node}.token (the local backend's).")
+    String filePattern;
+
+    @Option(
+        names = "--token",
+        paramLabel = "TOKEN",
+        description = "One token shared by every node.")
+    String shared;
+
+    @Option(
+        names = "--token-file",
+        paramLabel = "F",
+        description = "A file holding one token shared by every node.")
+    Path sharedFile;
+  }
+
+  private final Clock clock;
+
+  public SimulateCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    FleetSimulator.Config config = config();
+    FleetSimulator simulator;
+    try {
+      simulator = new FleetSimulator(config, FleetSimulator.httpClient(requestTimeout), clock);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    CountDownLatch printed = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              simulator.stop();
+              try {
+                printed.await(requestTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "baton-simulate-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      FleetSummary summary = simulator.run();
+      spec.commandLine().getOut().print(summary.render());
+      spec.commandLine().getOut().flush();
+      return summary.reportsSent() > 0 && summary.reportsOk() == 0 ? 1 : 0;
+    } finally {
+      printed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running; it returns once the summary is printed
+      }
+    }
+  }
+
+  private FleetSimulator.Config config() {
+    if (nodes < 1 || nodes > 100_000) {
+      throw usage("--nodes must be between 1 and 100000");
+    }
+    if (chips < 0 || chips > ChipSnapshot.MAX_CHIPS) {
+      throw usage("--chips must be between 0 and " + ChipSnapshot.MAX_CHIPS);
+    }
+    if (interval.isZero() || interval.isNegative()) {
+      throw usage("--interval must be positive");
+    }
+    if (maxInFlight < 1) {
+      throw usage("--max-in-flight must be at least 1");
+    }
+    if (duration != null && (duration.isZero() || duration.isNegative())) {
+      throw usage("--duration must be positive");
+    }
+    String scheme = orchestrator.getScheme();
+    if (!"http".equals(scheme) && !"https".equals(scheme) || orchestrator.getHost() == null) {
+      throw usage("--orchestrator must be an http(s) URL, not '" + orchestrator + "'");
+    }
+    try {
+      return new FleetSimulator.Config(
+          orchestrator,
+          nodes,
+          chips,
+          interval,
+          duration,
+          FaultSpec.parse(faults),
+          tokens(),
+          nodePrefix,
+          requestTimeout,
+          maxInFlight);
+    } catch (ParseException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  /** The token of each node, read up front so a missing one is a usage error, not 401s. */
+  private Function<String, String> tokens() throws ParseException {
+    if (tokens.shared != null) {
+      return node -> tokens.shared;
+    }
+    if (tokens.sharedFile != null) {
+      String shared = read(tokens.sharedFile, "--token-file");
+      return node -> shared;
+    }
+    Map<String, String> byNode = new HashMap<>();
+    if (tokens.perNode != null) {
+      byNode.putAll(
+          Tokens.parse(
+              List.of(read(tokens.perNode, "--tokens").split("\\R")), tokens.perNode.toString()));
+      for (int i = 0; i < nodes; i++) {
+        String node = FleetSimulator.nodeName(nodePrefix, i);
+        if (!byNode.containsKey(node)) {
+          throw usage("--tokens " + tokens.perNode + " has no token for node " + node);
+        }
+      }
+    } else if (tokens.filePattern != null) {
+      if (!tokens.filePattern.contains("{node}")) {
+        throw usage("--token-file-pattern must contain {node}");
+      }
+      for (int i = 0; i < nodes; i++) {
+        String node = FleetSimulator.nodeName(nodePrefix, i);
+        byNode.put(
+            node,
+            read(Path.of(tokens.filePattern.replace("{node}", node)), "--token-file-pattern"));
+      }
+    } else {
+      return node -> null;
+    }
+    return byNode::get;
+  }
+
+  private String read(Path file, String option) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw usage(option + " " + file + ": cannot read (" + e.getMessage() + ")");
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

@@ -1,0 +1,8 @@
+package io.baton.agent.report;
+
+/** Sends one serialized report, once. */
+@FunctionalInterface
+public interface ReportSender {
+
+  Delivery send(byte[] report);
+}

@@ -1,0 +1,163 @@
+package io.baton.agent.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.agent.Fixtures;
+import io.baton.agent.collect.Chip;
+import io.baton.agent.collect.Health;
+import io.baton.agent.collect.Vendor;
+import io.baton.agent.collect.sim.SimCollector;
+import io.baton.schemas.Violation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The report the agent writes against the schema the orchestrator validates with. */
+class AgentReportSchemaTest {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @Test
+  void aFullReportIsValidAndOmitsMissingValues() {
+    Chip full =
+        new Chip(
+            3,
+            0,
+            "910B1",
+            Health.FAULT,
+            "Alarm",
+            "0000:C1:00.0",
+            null,
+            91.5,
+            33,
+            0,
+            3377L,
+            65536L,
+            List.of("80E01801"),
+            List.of("npu-smi health: Alarm"),
+            Map.of("Hugepages-Usage(page)", "0 / 0"));
+    Chip sparse =
+        new Chip(
+            4,
+            null,
+            null,
+            Health.UNKNOWN,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    AgentReport report =
+        new AgentReport(
+            "node-a",
+            UUID.randomUUID(),
+            7,
+            Instant.parse("2026-03-01T10:00:00.123Z"),
+            Vendor.ASCEND,
+            List.of(full, sparse),
+            List.of(progress()),
+            List.of(checkpoint()),
+            3L,
+            null);
+
+    JsonNode json = JSON.readTree(ReportJson.bytes(report));
+
+    assertThat(Fixtures.reportViolations(json)).isEmpty();
+    assertThat(json.get("sentAt").asString()).isEqualTo("2026-03-01T10:00:00.123Z");
+    assertThat(json.get("chips").get(1).propertyNames())
+        .containsExactlyInAnyOrder("index", "health");
+    assertThat(json.get("chips").get(0).get("tempC").asInt()).isEqualTo(33);
+    assertThat(json.get("chips").get(0).get("utilizationPct").asInt()).isZero();
+    assertThat(json.has("droppedProgress")).isFalse();
+    assertThat(json.get("progress").get(0).get("gpuHours").asDouble()).isEqualTo(1.5);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "/extra|\"x\"|extra|additionalProperties",
+        "/vendor|\"amd\"|vendor|enum",
+        "/seq|-1|seq|minimum",
+        "/chips/0/health|\"BROKEN\"|chips[0].health|enum",
+        "/chips/0/raw|{\"k\":1}|chips[0].raw.k|type",
+        "/chips/0/colour|\"red\"|chips[0].colour|additionalProperties",
+        "/progress/0/step|\"one\"|progress[0].step|type",
+        "/checkpoints/0/path|\"\"|checkpoints[0].path|minLength"
+      })
+  void brokenReportsAreRefusedByField(String pointer, String value, String field, String keyword) {
+    ObjectNode json = (ObjectNode) JSON.readTree(ReportJson.bytes(validReport()));
+    String parent = pointer.substring(0, pointer.lastIndexOf('/'));
+    String name = pointer.substring(pointer.lastIndexOf('/') + 1);
+    ((ObjectNode) (parent.isEmpty() ? json : json.at(parent))).set(name, JSON.readTree(value));
+
+    assertThat(Fixtures.reportViolations(json))
+        .extracting(Violation::field, Violation::keyword)
+        .contains(org.assertj.core.groups.Tuple.tuple(field, keyword));
+  }
+
+  @Test
+  void progressEntriesNeedTheirSource() {
+    ObjectNode json = (ObjectNode) JSON.readTree(ReportJson.bytes(validReport()));
+    ((ObjectNode) json.at("/progress/0")).remove("jobId");
+
+    assertThat(Fixtures.reportViolations(json))
+        .extracting(Violation::field)
+        .contains("progress[0].jobId");
+  }
+
+  @Test
+  void atMost64Chips() {
+    ObjectNode json = (ObjectNode) JSON.readTree(ReportJson.bytes(validReport()));
+    var chips = json.putArray("chips");
+    for (int i = 0; i < 65; i++) {
+      chips.addObject().put("index", i).put("health", "OK");
+    }
+
+    assertThat(Fixtures.reportViolations(json)).extracting(Violation::keyword).contains("maxItems");
+  }
+
+  private static AgentReport validReport() {
+    return new AgentReport(
+        "node-a",
+        UUID.randomUUID(),
+        0,
+        Instant.now(),
+        Vendor.SIM,
+        new SimCollector(2, Map.of()).collect().chips(),
+        List.of(progress()),
+        List.of(checkpoint()),
+        null,
+        null);
+  }
+
+  private static ObjectNode progress() {
+    return (ObjectNode)
+        JSON.readTree(
+            "{\"type\":\"progress\",\"step\":120,\"totalSteps\":1000,\"loss\":0.52,"
+                + "\"samplesPerSec\":812.5,\"metrics\":{\"lr\":0.001},\"gpuHours\":1.5,"
+                + "\"jobId\":\"job-1\",\"rank\":0,\"time\":\"2026-03-01T10:00:00Z\"}");
+  }
+
+  private static ObjectNode checkpoint() {
+    return (ObjectNode)
+        JSON.readTree(
+            "{\"type\":\"checkpoint\",\"step\":100,\"path\":\"step-100\",\"format\":\"safetensors\","
+                + "\"sha256\":\"ab\",\"sizeBytes\":5120,\"metrics\":{\"eval_accuracy\":0.91},"
+                + "\"golden\":\"step-100/golden.json\",\"jobId\":\"job-1\",\"rank\":0,"
+                + "\"attempt\":1,\"time\":\"2026-03-01T10:00:00Z\"}");
+  }
+}

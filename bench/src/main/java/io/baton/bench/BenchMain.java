@@ -1,0 +1,26 @@
+package io.baton.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** {@code ./bench/run NAME}: picks the benchmark. */
+public final class BenchMain {
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println("usage: ./bench/run NAME [args]   (NAME: ingest)");
+      System.exit(2);
+    }
+    Path root = Path.of("").toAbsolutePath();
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "ingest" -> IngestBench.run(root, rest);
+      default -> {
+        System.err.println("unknown benchmark '" + args[0] + "' (known: ingest)");
+        System.exit(2);
+      }
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package io.baton.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code ./bench/run ingest}: the orchestrator on embedded PostgreSQL under a fleet of simulated
+ * agents ({@code baton-agent simulate}, a separate process), first at the target load (5,000 nodes
+ * × 8 chips every 5 s), then at rising rates to find the highest one it sustains; and, in the same
+ * run, a JDBC baseline that writes the same rows without HTTP. Last line: one JSON object.
+ */
+final class IngestBench {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int NODES = 5000;
+  private static final int CHIPS = 8;
+
+  private IngestBench() {}
+
+  static void run(Path root, String[] args) throws Exception {
+    Duration sustained = Duration.ofSeconds(arg(args, "--sustained-seconds", 60));
+    Duration step = Duration.ofSeconds(arg(args, "--step-seconds", 20));
+    Path work = Files.createTempDirectory("baton-bench-ingest-");
+    List<Row> rows = new ArrayList<>();
+    double sustainedRate;
+    double p99;
+    double max = 0;
+    try (Orchestrator orchestrator = Orchestrator.start(root, work.resolve("data"))) {
+      Path tokens = issueTokens(orchestrator, work.resolve("tokens.txt"));
+      JsonNode target = simulate(root, orchestrator, tokens, Duration.ofSeconds(5), sustained);
+      rows.add(Row.of("target: 5000 nodes / 5s", 1000, target));
+      sustainedRate = target.get("reportsPerSec").asDouble();
+      p99 = target.get("p99Ms").asDouble();
+      for (int offered : new int[] {2000, 3000, 4000, 5000, 6000, 8000}) {
+        Duration interval = Duration.ofNanos((long) (NODES * 1e9 / offered));
+        JsonNode result = simulate(root, orchestrator, tokens, interval, step);
+        Row row = Row.of("ramp: " + offered + "/s offered", offered, result);
+        rows.add(row);
+        if (!row.sustained()) {
+          break;
+        }
+        max = Math.max(max, row.achieved());
+      }
+    }
+    double baseline =
+        JdbcBaseline.rowsPerSecond(
+            root, work.resolve("baseline"), NODES, CHIPS, Duration.ofSeconds(15));
+
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT,
+        "%-28s %9s %10s %8s %8s %8s %8s%n",
+        "phase",
+        "offered/s",
+        "achieved/s",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "failed");
+    for (Row row : rows) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-28s %9d %10.0f %8.1f %8.1f %8.1f %8d%s%n",
+          row.name(),
+          row.offered(),
+          row.achieved(),
+          row.p50(),
+          row.p99(),
+          row.maxMs(),
+          row.failed(),
+          row.sustained() ? "" : "  (not sustained)");
+    }
+    System.out.printf(
+        Locale.ROOT, "%-28s %9s %10.0f rows/s%n", "JDBC baseline (batched)", "", baseline);
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("benchmark", "ingest");
+    figures.put("nodes", NODES);
+    figures.put("chipsPerNode", CHIPS);
+    figures.put("reportsPerSecSustained", round(sustainedRate));
+    figures.put("p99Ms", round(p99));
+    figures.put("reportsPerSecMax", round(max));
+    figures.put("jdbcBaselineRowsPerSec", round(baseline));
+    figures.put("ratioToJdbc", Math.round(max / baseline * 1000) / 1000.0);
+    System.out.println(JSON.writeValueAsString(figures));
+  }
+
+  /** A phase is sustained when almost nothing failed, the rate held, and p99 stayed within 1 s. */
+  record Row(
+      String name,
+      int offered,
+      double achieved,
+      double p50,
+      double p99,
+      double maxMs,
+      long failed) {
+    static Row of(String name, int offered, JsonNode r) {
+      return new Row(
+          name,
+          offered,
+          r.get("reportsPerSec").asDouble(),
+          r.get("p50Ms").asDouble(),
+          r.get("p99Ms").asDouble(),
+          r.get("maxMs").asDouble(),
+          r.get("reportsFailed").asLong());
+    }
+
+    boolean sustained() {
+      return achieved >= 0.95 * offered && p99 <= 1000 && failed <= achieved * 0.001;
+    }
+  }
+
+  private static Path issueTokens(Orchestrator orchestrator, Path file) throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int from = 0; from < NODES; from += 1000) {
+      List<String> names = new ArrayList<>();
+      for (int i = from; i < Math.min(NODES, from + 1000); i++) {
+        names.add("bench-" + i);
+      }
+      String body = JSON.writeValueAsString(Map.of("pool", "ascend-910b", "nodes", names));
+      var response =
+          orchestrator.post("/api/v1/admin/node-tokens", body, orchestrator.adminToken());
+      if (response.statusCode() != 201) {
+        throw new IllegalStateException(
+            "issuing tokens: " + response.statusCode() + " " + response.body());
+      }
+      for (JsonNode token : JSON.readTree(response.body()).get("items")) {
+        lines
+            .append(token.get("node").asString())
+            .append(' ')
+            .append(token.get("token").asString())
+            .append('\n');
+      }
+    }
+    Files.writeString(file, lines);
+    return file;
+  }
+
+  private static JsonNode simulate(
+      Path root, Orchestrator orchestrator, Path tokens, Duration interval, Duration duration)
+      throws IOException, InterruptedException {
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx1g",
+            "-jar",
+            root.resolve("agents/target/baton-agent.jar").toString(),
+            "simulate",
+            "--orchestrator",
+            orchestrator.base().toString(),
+            "--nodes",
+            Integer.toString(NODES),
+            "--chips",
+            Integer.toString(CHIPS),
+            "--interval",
+            interval.toMillis() + "ms",
+            "--duration",
+            duration.toSeconds() + "s",
+            "--node-prefix",
+            "bench-",
+            "--tokens",
+            tokens.toString());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    int exit = process.waitFor();
+    String[] lines = output.strip().split("\n");
+    String last = lines[lines.length - 1];
+    if (exit != 0 || !last.startsWith("{")) {
+      throw new IllegalStateException("simulate failed (exit " + exit + "):\n" + output);
+    }
+    System.err.println(output.strip());
+    return JSON.readTree(last);
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 10) / 10.0;
+  }
+
+  private static int arg(String[] args, String name, int defaultValue) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return defaultValue;
+  }
+}

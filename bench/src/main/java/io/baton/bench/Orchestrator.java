@@ -1,0 +1,106 @@
+package io.baton.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The orchestrator jar as a child process on a fresh data directory and a free loopback port. */
+final class Orchestrator implements AutoCloseable {
+
+  final Process process;
+  final Path dataDir;
+  final int port;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  private Orchestrator(Process process, Path dataDir, int port) {
+    this.process = process;
+    this.dataDir = dataDir;
+    this.port = port;
+  }
+
+  static Orchestrator start(Path root, Path dataDir, String... extraArgs) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx2g");
+    command.add("-jar");
+    command.add(root.resolve("orchestrator/target/baton-orchestrator.jar").toString());
+    command.add("--server.port=" + port);
+    command.add("--server.address=127.0.0.1");
+    command.add("--baton.data-dir=" + dataDir);
+    command.add("--logging.level.root=WARN");
+    command.add("--spring.main.banner-mode=off");
+    command.addAll(List.of(extraArgs));
+    Files.createDirectories(dataDir);
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dataDir.resolveSibling("orchestrator.log").toFile())
+            .start();
+    Orchestrator orchestrator = new Orchestrator(process, dataDir, port);
+    orchestrator.awaitHealthy(Duration.ofSeconds(120));
+    return orchestrator;
+  }
+
+  URI base() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  String adminToken() throws IOException {
+    return Files.readString(dataDir.resolve("admin-token")).trim();
+  }
+
+  HttpResponse<String> post(String path, String json, String token) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(base().resolve(path))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private void awaitHealthy(Duration timeout) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("orchestrator exited; see orchestrator.log");
+      }
+      try {
+        HttpResponse<String> health =
+            http.send(
+                HttpRequest.newBuilder(base().resolve("/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (health.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("orchestrator not healthy within " + timeout);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
