@@ -1,6 +1,7 @@
 package io.baton.orchestrator.jobs;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -11,6 +12,8 @@ import java.util.UUID;
  * @param version grows with every change; the optimistic lock
  * @param progress the latest progress sample, null before the first
  * @param latestCheckpoint the newest checkpoint, null before the first
+ * @param placement where the current attempt runs; empty while waiting
+ * @param pendingReason why a waiting job waits, as the scheduler last saw it
  */
 public record Job(
     UUID id,
@@ -23,11 +26,14 @@ public record Job(
     Instant createdAt,
     Instant updatedAt,
     ProgressSummary progress,
-    CheckpointRef latestCheckpoint) {
+    CheckpointRef latestCheckpoint,
+    List<Placement> placement,
+    String pendingReason) {
 
   /** A new job, queued. */
   public static Job queued(UUID id, JobSpec spec, Instant now) {
-    return new Job(id, spec, JobState.QUEUED, "submitted", 0, 0, 0, now, now, null, null);
+    return new Job(
+        id, spec, JobState.QUEUED, "submitted", 0, 0, 0, now, now, null, null, List.of(), null);
   }
 
   Job movedTo(JobState to, String reason, Instant now) {
@@ -42,8 +48,31 @@ public record Job(
         createdAt,
         now,
         progress,
-        latestCheckpoint);
+        latestCheckpoint,
+        placement,
+        pendingReason);
   }
+
+  /** Admitted onto {@code where}: the next attempt begins, its chips held. */
+  Job admittedTo(List<Placement> where, String reason, Instant now) {
+    return new Job(
+        id,
+        spec,
+        JobState.ADMITTED,
+        reason,
+        restarts,
+        attempt + 1,
+        version + 1,
+        createdAt,
+        now,
+        progress,
+        latestCheckpoint,
+        List.copyOf(where),
+        null);
+  }
+
+  /** Chips of one node held by the job's current attempt. */
+  public record Placement(String node, List<Integer> chips) {}
 
   /**
    * The latest progress a rank reported.

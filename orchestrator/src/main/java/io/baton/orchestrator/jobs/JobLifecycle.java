@@ -5,6 +5,7 @@ import io.baton.orchestrator.events.EventLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -60,6 +61,41 @@ public class JobLifecycle {
     events.append(
         Event.New.jobState(id, job.state().name(), to.name(), reason, actor, next.updatedAt()));
     return next;
+  }
+
+  /**
+   * Admits a waiting job onto a placement: the next attempt begins, with the chips it holds (the
+   * caller inserted their allocations in the same transaction).
+   *
+   * @throws ConcurrentJobChange when the job is no longer at {@code expectedVersion}
+   * @throws IllegalJobStateChange when the job is not waiting for chips
+   */
+  @Transactional
+  public Job admit(UUID id, long expectedVersion, List<Job.Placement> placement, String actor) {
+    Job job = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    if (job.version() != expectedVersion) {
+      throw new ConcurrentJobChange(id, expectedVersion);
+    }
+    if (!job.state().canMoveTo(JobState.ADMITTED)) {
+      throw new IllegalJobStateChange(job.state(), JobState.ADMITTED);
+    }
+    String reason = "placed on " + describe(placement);
+    Job next = job.admittedTo(placement, reason, now());
+    if (!jobs.compareAndSet(next, expectedVersion)) {
+      throw new ConcurrentJobChange(id, expectedVersion);
+    }
+    events.append(
+        Event.New.jobState(
+            id, job.state().name(), JobState.ADMITTED.name(), reason, actor, next.updatedAt()));
+    return next;
+  }
+
+  private static String describe(List<Job.Placement> placement) {
+    StringBuilder text = new StringBuilder();
+    for (Job.Placement node : placement) {
+      text.append(text.isEmpty() ? "" : ", ").append(node.node()).append(' ').append(node.chips());
+    }
+    return text.toString();
   }
 
   /** Database timestamps keep microseconds; so do ours, so what we return is what we stored. */

@@ -20,7 +20,8 @@ class JobRepository {
 
   private static final String COLUMNS =
       "id, spec::text AS spec, state, reason, restarts, attempt, version, created_at, updated_at,"
-          + " progress::text AS progress, latest_checkpoint::text AS latest_checkpoint";
+          + " progress::text AS progress, latest_checkpoint::text AS latest_checkpoint,"
+          + " placement::text AS placement, pending_reason";
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -34,9 +35,9 @@ class JobRepository {
     jdbc.sql(
             """
             INSERT INTO jobs (id, name, team, pool, priority, spec, state, reason, restarts,
-                              attempt, version, created_at, updated_at)
+                              attempt, version, created_at, updated_at, queued_at)
             VALUES (:id, :name, :team, :pool, :priority, CAST(:spec AS jsonb), :state, :reason,
-                    :restarts, :attempt, :version, :createdAt, :updatedAt)
+                    :restarts, :attempt, :version, :createdAt, :updatedAt, :createdAt)
             """)
         .param("id", job.id())
         .param("name", job.spec().name())
@@ -66,7 +67,8 @@ class JobRepository {
     return jdbc.sql(
                 """
                 UPDATE jobs SET state = :state, reason = :reason, restarts = :restarts,
-                                attempt = :attempt, version = :version, updated_at = :updatedAt
+                                attempt = :attempt, version = :version, updated_at = :updatedAt,
+                                placement = CAST(:placement AS jsonb)
                  WHERE id = :id AND version = :expected
                 """)
             .param("state", job.state().name())
@@ -75,6 +77,7 @@ class JobRepository {
             .param("attempt", job.attempt())
             .param("version", job.version())
             .param("updatedAt", utc(job.updatedAt()))
+            .param("placement", json.writeValueAsString(job.placement()))
             .param("id", job.id())
             .param("expected", expectedVersion)
             .update()
@@ -133,7 +136,9 @@ class JobRepository {
         rs.getObject("created_at", OffsetDateTime.class).toInstant(),
         rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
         read(rs.getString("progress"), Job.ProgressSummary.class),
-        read(rs.getString("latest_checkpoint"), Job.CheckpointRef.class));
+        read(rs.getString("latest_checkpoint"), Job.CheckpointRef.class),
+        List.of(json.readValue(rs.getString("placement"), Job.Placement[].class)),
+        rs.getString("pending_reason"));
   }
 
   private <T> T read(String json, Class<T> type) {

@@ -18,7 +18,8 @@ record JobResource(
     int restarts,
     int attempt,
     long version,
-    List<Placement> placement,
+    List<Job.Placement> placement,
+    String pendingReason,
     Job.ProgressSummary progress,
     Job.CheckpointRef latestCheckpoint) {
 
@@ -33,11 +34,9 @@ record JobResource(
         job.restarts(),
         job.attempt(),
         job.version(),
-        List.of(),
+        job.placement(),
+        job.state() == JobState.QUEUED ? job.pendingReason() : null,
         job.progress(),
         job.latestCheckpoint());
   }
-
-  /** Chips of one node held by the job. */
-  record Placement(String node, List<Integer> chips) {}
 }

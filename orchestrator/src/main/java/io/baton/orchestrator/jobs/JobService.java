@@ -34,6 +34,7 @@ public class JobService {
   private final Cursors cursors;
   private final JsonMapper json;
   private final Clock clock;
+  private final org.springframework.context.ApplicationEventPublisher publisher;
 
   JobService(
       JobRepository jobs,
@@ -43,7 +44,8 @@ public class JobService {
       IdempotencyKeys idempotencyKeys,
       Cursors cursors,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      org.springframework.context.ApplicationEventPublisher publisher) {
     this.jobs = jobs;
     this.lifecycle = lifecycle;
     this.events = events;
@@ -52,6 +54,7 @@ public class JobService {
     this.cursors = cursors;
     this.json = json;
     this.clock = clock;
+    this.publisher = publisher;
   }
 
   /** The outcome of a submission: the job, and whether it was created by an earlier request. */
@@ -75,7 +78,9 @@ public class JobService {
         return new Submission(get(earlier.get()), true);
       }
     }
-    return new Submission(lifecycle.submit(id, spec, actor), false);
+    Job job = lifecycle.submit(id, spec, actor);
+    publisher.publishEvent(new JobSubmitted(job.id()));
+    return new Submission(job, false);
   }
 
   public Job get(UUID id) {

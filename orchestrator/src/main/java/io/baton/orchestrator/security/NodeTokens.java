@@ -105,7 +105,11 @@ public class NodeTokens {
       cache.remove(key);
       throw new UnauthorizedException("Unknown or revoked node token.");
     }
-    cache.put(key, new Cached(node.get(), now.plus(properties.tokenCacheTtl())));
+    // Jittered, so that a fleet that started together does not miss the cache together.
+    long ttl = properties.tokenCacheTtl().toMillis();
+    long jittered =
+        ttl / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ttl / 2 + 1);
+    cache.put(key, new Cached(node.get(), now.plusMillis(jittered)));
     return node.get();
   }
 

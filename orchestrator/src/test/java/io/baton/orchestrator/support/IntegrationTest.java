@@ -19,7 +19,8 @@ import org.springframework.test.context.DynamicPropertySource;
       "server.address=127.0.0.1",
       "spring.main.banner-mode=off",
       "baton.nodes.timeout=3s",
-      "baton.ingest.max-progress-points-per-job=500"
+      "baton.ingest.max-progress-points-per-job=500",
+      "baton.scheduler.automatic=false"
     })
 public abstract class IntegrationTest {
 

@@ -67,7 +67,9 @@ class PlatformIT extends IntegrationTest {
     assertThat(ascend.get("role").asString()).isEqualTo("TRAINING");
     assertThat(ascend.get("resourceName").asString()).isEqualTo("huawei.com/Ascend910");
     assertThat(ascend.at("/capacity/chipsTotal").asInt())
-        .isEqualTo(ascend.get("nodes").asInt() * 8);
+        .isEqualTo(ascend.at("/capacity/nodes").asInt() * 8);
+    assertThat(ascend.at("/capacity/nodes").asInt())
+        .isGreaterThanOrEqualTo(ascend.get("nodes").asInt());
     JsonNode nvidia = api.get("/api/v1/pools/nvidia-h100").json();
     assertThat(nvidia.get("role").asString()).isEqualTo("INFERENCE");
     assertThat(nvidia.get("resourceName").asString()).isEqualTo("nvidia.com/gpu");

@@ -1,0 +1,114 @@
+package io.baton.orchestrator.scheduling;
+
+import io.baton.orchestrator.jobs.JobSubmitted;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * When the scheduler runs: every {@code baton.scheduler.tick-interval} as a clustered Quartz job,
+ * and at once (on this replica) after a job is submitted. Kicks that arrive while a round runs
+ * coalesce into one more round.
+ */
+@Component
+@ConditionalOnProperty(
+    name = "baton.scheduler.automatic",
+    havingValue = "true",
+    matchIfMissing = true)
+public class SchedulerTriggers {
+
+  private static final Logger log = LoggerFactory.getLogger(SchedulerTriggers.class);
+
+  private final SchedulerTick tick;
+  private final ExecutorService kicks =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread thread = new Thread(r, "baton-scheduler-kick");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final AtomicBoolean queued = new AtomicBoolean();
+
+  SchedulerTriggers(SchedulerTick tick) {
+    this.tick = tick;
+  }
+
+  /** Runs a round soon on this replica. */
+  public void kick() {
+    if (queued.compareAndSet(false, true)) {
+      kicks.execute(
+          () -> {
+            queued.set(false);
+            try {
+              tick.tick();
+            } catch (RuntimeException e) {
+              log.warn("Scheduling round failed; the next tick retries: {}", e.toString());
+            }
+          });
+    }
+  }
+
+  @TransactionalEventListener
+  void on(JobSubmitted submitted) {
+    kick();
+  }
+
+  /** The Quartz side of the periodic round. */
+  @DisallowConcurrentExecution
+  public static class TickJob implements Job {
+    private final SchedulerTick tick;
+
+    public TickJob(SchedulerTick tick) {
+      this.tick = tick;
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) {
+      tick.tick();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(
+      name = "baton.scheduler.automatic",
+      havingValue = "true",
+      matchIfMissing = true)
+  static class Schedule {
+
+    @Bean
+    JobDetail schedulerTickJob() {
+      return JobBuilder.newJob(TickJob.class)
+          .withIdentity("scheduler-tick", "baton")
+          .storeDurably()
+          .build();
+    }
+
+    @Bean
+    Trigger schedulerTickTrigger(JobDetail schedulerTickJob, SchedulerProperties properties) {
+      return TriggerBuilder.newTrigger()
+          .forJob(schedulerTickJob)
+          .withIdentity("scheduler-tick", "baton")
+          .withSchedule(
+              SimpleScheduleBuilder.simpleSchedule()
+                  .withIntervalInMilliseconds(properties.tickInterval().toMillis())
+                  .repeatForever()
+                  .withMisfireHandlingInstructionNextWithRemainingCount())
+          .build();
+    }
+  }
+}
