@@ -90,6 +90,64 @@ public class JobLifecycle {
     return next;
   }
 
+  /**
+   * Moves a starting or running job to RECOVERING after a failure, counting it against the budget
+   * of its kind: application failures against {@code maxRestarts}, infrastructure failures against
+   * their own.
+   */
+  @Transactional
+  public Job recover(
+      UUID id, long expectedVersion, boolean infrastructure, String cause, String actor) {
+    Job job = current(id, expectedVersion);
+    if (!job.state().canMoveTo(JobState.RECOVERING)) {
+      throw new IllegalJobStateChange(job.state(), JobState.RECOVERING);
+    }
+    Job next = job.recovering(infrastructure, cause, now());
+    save(next, expectedVersion);
+    events.append(
+        Event.New.jobState(
+            id, job.state().name(), JobState.RECOVERING.name(), cause, actor, next.updatedAt()));
+    return next;
+  }
+
+  /**
+   * A RECOVERING job whose ranks are stopped and chips released becomes placeable again, resuming
+   * from {@code resumeFrom} (null: from scratch); records the restart with its cost.
+   */
+  @Transactional
+  public Job readyToResume(
+      UUID id,
+      long expectedVersion,
+      String resumeFrom,
+      long stepsLost,
+      String summary,
+      String actor) {
+    Job job = current(id, expectedVersion);
+    if (job.state() != JobState.RECOVERING) {
+      throw new IllegalJobStateChange(job.state(), JobState.ADMITTED);
+    }
+    Job next = job.readyToResume(resumeFrom, stepsLost, now());
+    save(next, expectedVersion);
+    events.append(
+        new Event.New(
+            "job.restart", "job/" + id, id, null, null, summary, actor, next.updatedAt()));
+    return next;
+  }
+
+  private Job current(UUID id, long expectedVersion) {
+    Job job = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    if (job.version() != expectedVersion) {
+      throw new ConcurrentJobChange(id, expectedVersion);
+    }
+    return job;
+  }
+
+  private void save(Job next, long expectedVersion) {
+    if (!jobs.compareAndSet(next, expectedVersion)) {
+      throw new ConcurrentJobChange(next.id(), expectedVersion);
+    }
+  }
+
   private static String describe(List<Job.Placement> placement) {
     StringBuilder text = new StringBuilder();
     for (Job.Placement node : placement) {

@@ -21,7 +21,8 @@ class JobRepository {
   private static final String COLUMNS =
       "id, spec::text AS spec, state, reason, restarts, attempt, version, created_at, updated_at,"
           + " progress::text AS progress, latest_checkpoint::text AS latest_checkpoint,"
-          + " placement::text AS placement, pending_reason";
+          + " placement::text AS placement, pending_reason, infra_restarts, steps_lost,"
+          + " resume_from, recovery_ready";
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -68,7 +69,11 @@ class JobRepository {
                 """
                 UPDATE jobs SET state = :state, reason = :reason, restarts = :restarts,
                                 attempt = :attempt, version = :version, updated_at = :updatedAt,
-                                placement = CAST(:placement AS jsonb)
+                                placement = CAST(:placement AS jsonb),
+                                infra_restarts = :infraRestarts, steps_lost = :stepsLost,
+                                resume_from = :resumeFrom, recovery_ready = :ready,
+                                queued_at = CASE WHEN :ready AND NOT recovery_ready THEN :updatedAt
+                                                 ELSE queued_at END
                  WHERE id = :id AND version = :expected
                 """)
             .param("state", job.state().name())
@@ -78,6 +83,10 @@ class JobRepository {
             .param("version", job.version())
             .param("updatedAt", utc(job.updatedAt()))
             .param("placement", json.writeValueAsString(job.placement()))
+            .param("infraRestarts", job.recovery().infraRestarts())
+            .param("stepsLost", job.recovery().stepsLost())
+            .param("resumeFrom", job.recovery().resumeFrom())
+            .param("ready", job.recovery().ready())
             .param("id", job.id())
             .param("expected", expectedVersion)
             .update()
@@ -138,7 +147,12 @@ class JobRepository {
         read(rs.getString("progress"), Job.ProgressSummary.class),
         read(rs.getString("latest_checkpoint"), Job.CheckpointRef.class),
         List.of(json.readValue(rs.getString("placement"), Job.Placement[].class)),
-        rs.getString("pending_reason"));
+        rs.getString("pending_reason"),
+        new Job.Recovery(
+            rs.getInt("infra_restarts"),
+            rs.getLong("steps_lost"),
+            rs.getString("resume_from"),
+            rs.getBoolean("recovery_ready")));
   }
 
   private <T> T read(String json, Class<T> type) {

@@ -78,7 +78,7 @@ class SchedulingRepository {
             SELECT id, team, pool, (spec ->> 'nodes')::int AS nodes,
                    (spec ->> 'chipsPerNode')::int AS chips, priority,
                    coalesce(queued_at, created_at) AS queued_at, excluded_nodes, version
-              FROM jobs WHERE state = 'QUEUED'
+              FROM jobs WHERE state = 'QUEUED' OR (state = 'RECOVERING' AND recovery_ready)
             """)
         .query(
             (rs, n) -> {

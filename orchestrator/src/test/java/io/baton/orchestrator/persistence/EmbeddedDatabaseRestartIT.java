@@ -19,6 +19,13 @@ class EmbeddedDatabaseRestartIT {
 
   private static final Duration START = Duration.ofSeconds(120);
 
+  /** This test is about the database: nothing is scheduled or launched. */
+  private static final String[] QUIET = {
+    "--baton.scheduler.automatic=false",
+    "--baton.recovery.automatic=false",
+    "--baton.cluster.local.agents=false"
+  };
+
   @TempDir Path tmp;
 
   @Test
@@ -26,7 +33,7 @@ class EmbeddedDatabaseRestartIT {
     Path dataDir = tmp.resolve("data");
     String jobId;
     JsonNode eventsBefore;
-    try (OrchestratorProcess first = OrchestratorProcess.start(dataDir, "first")) {
+    try (OrchestratorProcess first = OrchestratorProcess.start(dataDir, "first", QUIET)) {
       Api api = first.awaitHealthy(START).api();
       jobId =
           api.post("/api/v1/jobs", aSpec().with("name", "survivor").json())
@@ -36,7 +43,7 @@ class EmbeddedDatabaseRestartIT {
       api.post("/api/v1/jobs/" + jobId + "/cancel", "");
       eventsBefore = api.get("/api/v1/jobs/" + jobId + "/events").json();
 
-      try (OrchestratorProcess second = OrchestratorProcess.start(dataDir, "second")) {
+      try (OrchestratorProcess second = OrchestratorProcess.start(dataDir, "second", QUIET)) {
         assertThat(second.awaitExit(START)).isNotZero();
         assertThat(second.log())
             .contains("is in use by another Baton instance (pid " + first.process().pid() + ")")
@@ -47,7 +54,7 @@ class EmbeddedDatabaseRestartIT {
       first.kill();
     }
 
-    try (OrchestratorProcess afterKill = OrchestratorProcess.start(dataDir, "after-kill")) {
+    try (OrchestratorProcess afterKill = OrchestratorProcess.start(dataDir, "after-kill", QUIET)) {
       Api api = afterKill.awaitHealthy(START).api();
 
       JsonNode job = api.get("/api/v1/jobs/" + jobId).json();
@@ -57,7 +64,7 @@ class EmbeddedDatabaseRestartIT {
       assertThat(afterKill.log()).contains("left running on");
     }
 
-    try (OrchestratorProcess afterStop = OrchestratorProcess.start(dataDir, "after-stop")) {
+    try (OrchestratorProcess afterStop = OrchestratorProcess.start(dataDir, "after-stop", QUIET)) {
       Api api = afterStop.awaitHealthy(START).api();
       assertThat(api.get("/api/v1/jobs/" + jobId).json().get("state").asString())
           .isEqualTo("CANCELLED");

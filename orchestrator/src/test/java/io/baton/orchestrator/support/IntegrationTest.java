@@ -20,7 +20,9 @@ import org.springframework.test.context.DynamicPropertySource;
       "spring.main.banner-mode=off",
       "baton.nodes.timeout=3s",
       "baton.ingest.max-progress-points-per-job=500",
-      "baton.scheduler.automatic=false"
+      "baton.scheduler.automatic=false",
+      "baton.recovery.automatic=false",
+      "baton.cluster.local.agents=false"
     })
 public abstract class IntegrationTest {
 

@@ -1,0 +1,46 @@
+package io.baton.orchestrator.cluster;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The port through which decisions become running processes: {@code local} (child processes) or
+ * {@code kubernetes}. Every operation is idempotent and keyed by (job, attempt), so a reconciler
+ * may repeat it after a crash.
+ */
+public interface ClusterBackend {
+
+  /** Starts every rank of an attempt that is not already running. */
+  void launch(Launch launch);
+
+  /** Stops every rank of an attempt (grace period, then kill) and returns when they are gone. */
+  void stop(UUID jobId, int attempt);
+
+  /** What the backend knows of each rank of an attempt; empty when it knows nothing of it. */
+  List<RankState> observe(UUID jobId, int attempt);
+
+  /** The last {@code tail} lines a rank wrote to stdout and stderr. */
+  String logs(UUID jobId, int attempt, int rank, int tail);
+
+  /** Where the job's checkpoints live, as the ranks see it (BATON_CHECKPOINT_DIR). */
+  String checkpointDir(UUID jobId, String requested);
+
+  /**
+   * An attempt to start.
+   *
+   * @param env the spec's extra environment
+   * @param resumeFrom checkpoint file to resume from; null on a first start
+   */
+  record Launch(
+      UUID jobId,
+      int attempt,
+      List<String> command,
+      Map<String, String> env,
+      List<RankPlacement> ranks,
+      String checkpointDir,
+      String resumeFrom) {}
+
+  /** Rank {@code rank} runs on {@code node} with these chips. */
+  record RankPlacement(int rank, String node, List<Integer> chips) {}
+}

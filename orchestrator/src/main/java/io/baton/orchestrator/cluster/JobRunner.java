@@ -1,0 +1,221 @@
+package io.baton.orchestrator.cluster;
+
+import io.baton.orchestrator.cluster.RunDecision.Action;
+import io.baton.orchestrator.jobs.Job;
+import io.baton.orchestrator.jobs.JobLifecycle;
+import io.baton.orchestrator.jobs.JobService;
+import io.baton.orchestrator.jobs.JobState;
+import io.baton.orchestrator.scheduling.SchedulerTick;
+import io.baton.orchestrator.scheduling.SchedulerTriggers;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Follows every job that holds chips: observe (the backend's ranks, the placed chips' health, which
+ * ranks reported) → decide ({@link RunDecision}) → act (launch, stop, transition, release chips,
+ * pick the checkpoint to resume from). Runs every {@code baton.recovery.reconcile-interval} and at
+ * once when a job is admitted.
+ */
+@Component
+public class JobRunner implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+  static final String ACTOR = "runner";
+
+  private final ClusterBackend backend;
+  private final JobService jobs;
+  private final JobLifecycle lifecycle;
+  private final RunRepository runs;
+  private final ResumePoint resumePoint;
+  private final RecoveryProperties properties;
+  private final TransactionTemplate transactions;
+  private final ObjectProvider<SchedulerTriggers> scheduler;
+  private final AtomicBoolean kicked = new AtomicBoolean();
+  private ScheduledExecutorService loop;
+
+  JobRunner(
+      ClusterBackend backend,
+      JobService jobs,
+      JobLifecycle lifecycle,
+      RunRepository runs,
+      ResumePoint resumePoint,
+      RecoveryProperties properties,
+      TransactionTemplate transactions,
+      ObjectProvider<SchedulerTriggers> scheduler) {
+    this.backend = backend;
+    this.jobs = jobs;
+    this.lifecycle = lifecycle;
+    this.runs = runs;
+    this.resumePoint = resumePoint;
+    this.properties = properties;
+    this.transactions = transactions;
+    this.scheduler = scheduler;
+  }
+
+  @EventListener
+  void on(SchedulerTick.JobAdmitted admitted) {
+    kick();
+  }
+
+  /** Reconciles soon, outside the regular interval. */
+  public void kick() {
+    if (loop != null && properties.automatic() && kicked.compareAndSet(false, true)) {
+      loop.execute(this::reconcileAll);
+    }
+  }
+
+  /** One pass over every job that holds or held chips. */
+  public void reconcileAll() {
+    kicked.set(false);
+    for (UUID id : runs.active()) {
+      try {
+        reconcile(jobs.get(id));
+      } catch (RuntimeException e) {
+        log.warn("Reconciling job {} failed; retrying next round: {}", id, e.toString());
+      }
+    }
+  }
+
+  void reconcile(Job job) {
+    List<RankState> ranks = backend.observe(job.id(), job.attempt());
+    RunRepository.Health health = runs.health(job.placement());
+    boolean exhausted =
+        job.restarts() > job.spec().maxRestarts()
+            || job.recovery().infraRestarts() > properties.maxInfraRestarts();
+    Action action =
+        RunDecision.decide(
+            new RunDecision.Observation(
+                job.state(),
+                job.spec().nodes(),
+                ranks,
+                runs.reportedRanks(job.id(), job.attempt()),
+                health.lostNodes(),
+                health.faultyChips(),
+                job.recovery().ready(),
+                exhausted));
+    act(job, action, health);
+  }
+
+  private void act(Job job, Action action, RunRepository.Health health) {
+    if (action instanceof RunDecision.Launch) {
+      backend.launch(launch(job));
+      lifecycle.transition(job.id(), job.version(), JobState.STARTING, "ranks launched", ACTOR);
+    } else if (action instanceof RunDecision.MarkStarting) {
+      lifecycle.transition(job.id(), job.version(), JobState.STARTING, "ranks launched", ACTOR);
+    } else if (action instanceof RunDecision.MarkRunning) {
+      lifecycle.transition(job.id(), job.version(), JobState.RUNNING, "every rank reported", ACTOR);
+    } else if (action instanceof RunDecision.Succeed) {
+      finish(job, JobState.SUCCEEDED, "every rank exited 0");
+    } else if (action instanceof RunDecision.Recover r) {
+      backend.stop(job.id(), job.attempt());
+      transactions.executeWithoutResult(
+          status -> {
+            lifecycle.recover(job.id(), job.version(), r.infrastructure(), r.cause(), ACTOR);
+            runs.exclude(job.id(), health.lostNodes());
+          });
+      kick();
+    } else if (action instanceof RunDecision.Resume) {
+      resume(job);
+    } else if (action instanceof RunDecision.GiveUp g) {
+      backend.stop(job.id(), job.attempt());
+      finish(job, JobState.FAILED, job.reason() + "; " + g.reason());
+    } else if (action instanceof RunDecision.FinishCancel) {
+      backend.stop(job.id(), job.attempt());
+      finish(job, JobState.CANCELLED, "ranks stopped");
+    }
+  }
+
+  private void resume(Job job) {
+    backend.stop(job.id(), job.attempt());
+    String checkpointDir = backend.checkpointDir(job.id(), checkpointRequest(job));
+    ResumePoint.Choice choice = resumePoint.choose(job.id(), checkpointDir);
+    long lastStep = runs.lastStep(job.id());
+    long resumeStep = choice.step();
+    long lost = Math.max(0, lastStep - resumeStep);
+    String summary =
+        "restart "
+            + (job.restarts() + job.recovery().infraRestarts())
+            + " after: "
+            + job.reason()
+            + "; resuming from "
+            + (choice.file() == null
+                ? "scratch"
+                : "step " + resumeStep + " (" + choice.file() + ")")
+            + "; "
+            + lost
+            + " steps lost"
+            + (choice.skipped().isEmpty() ? "" : "; skipped unverifiable " + choice.skipped());
+    transactions.executeWithoutResult(
+        status -> {
+          runs.release(job.id());
+          lifecycle.readyToResume(job.id(), job.version(), choice.file(), lost, summary, ACTOR);
+        });
+    log.info("Job {}: {}", job.id(), summary);
+    scheduler.ifAvailable(SchedulerTriggers::kick);
+  }
+
+  private void finish(Job job, JobState to, String reason) {
+    transactions.executeWithoutResult(
+        status -> {
+          lifecycle.transition(job.id(), job.version(), to, reason, ACTOR);
+          runs.release(job.id());
+        });
+    scheduler.ifAvailable(SchedulerTriggers::kick);
+  }
+
+  private ClusterBackend.Launch launch(Job job) {
+    List<ClusterBackend.RankPlacement> ranks = new java.util.ArrayList<>();
+    for (int r = 0; r < job.placement().size(); r++) {
+      Job.Placement p = job.placement().get(r);
+      ranks.add(new ClusterBackend.RankPlacement(r, p.node(), p.chips()));
+    }
+    return new ClusterBackend.Launch(
+        job.id(),
+        job.attempt(),
+        job.spec().command(),
+        job.spec().env(),
+        ranks,
+        backend.checkpointDir(job.id(), checkpointRequest(job)),
+        job.recovery().resumeFrom());
+  }
+
+  private static String checkpointRequest(Job job) {
+    return job.spec().checkpoint() == null ? null : job.spec().checkpoint().dir();
+  }
+
+  @Override
+  public void start() {
+    loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "baton-job-runner");
+              thread.setDaemon(true);
+              return thread;
+            });
+    if (properties.automatic()) {
+      long every = properties.reconcileInterval().toMillis();
+      loop.scheduleWithFixedDelay(this::reconcileAll, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void stop() {
+    loop.shutdownNow();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return loop != null && !loop.isShutdown();
+  }
+}

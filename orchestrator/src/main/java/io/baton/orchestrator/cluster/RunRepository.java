@@ -1,0 +1,122 @@
+package io.baton.orchestrator.cluster;
+
+import io.baton.orchestrator.jobs.Job;
+import io.baton.orchestrator.pools.ChipHealth;
+import io.baton.orchestrator.pools.ChipHealthSummary;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** What the runner reads about running jobs, and the chips it releases. */
+@Repository
+class RunRepository {
+
+  private final JdbcClient jdbc;
+
+  RunRepository(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  List<UUID> active() {
+    return jdbc.sql(
+            """
+            SELECT id FROM jobs
+             WHERE state IN ('ADMITTED', 'STARTING', 'RUNNING', 'CANCELLING')
+                OR (state = 'RECOVERING' AND NOT recovery_ready)
+             ORDER BY updated_at
+            """)
+        .query(UUID.class)
+        .list();
+  }
+
+  /** Placed nodes that are LOST, and placed chips that are FAULT (as node/chip). */
+  Health health(List<Job.Placement> placement) {
+    if (placement.isEmpty()) {
+      return new Health(List.of(), List.of());
+    }
+    Map<String, List<Integer>> chips =
+        placement.stream().collect(Collectors.toMap(Job.Placement::node, Job.Placement::chips));
+    List<String> lost = new ArrayList<>();
+    List<String> faulty = new ArrayList<>();
+    jdbc.sql("SELECT name, state, chip_health, chip_indexes FROM nodes WHERE name IN (:names)")
+        .param("names", chips.keySet())
+        .query(
+            rs -> {
+              String node = rs.getString(1);
+              if ("LOST".equals(rs.getString(2))) {
+                lost.add(node);
+                return;
+              }
+              ChipHealthSummary health = new ChipHealthSummary(rs.getString(3));
+              Integer[] indexes = (Integer[]) rs.getArray(4).getArray();
+              for (int i = 0; i < indexes.length && i < health.size(); i++) {
+                if (chips.get(node).contains(indexes[i]) && health.get(i) == ChipHealth.FAULT) {
+                  faulty.add(node + "/" + indexes[i]);
+                }
+              }
+            });
+    return new Health(lost, faulty);
+  }
+
+  record Health(List<String> lostNodes, List<String> faultyChips) {}
+
+  Set<Integer> reportedRanks(UUID job, int attempt) {
+    return new HashSet<>(
+        jdbc.sql(
+                "SELECT DISTINCT rank FROM job_progress WHERE job_id = :job AND coalesce(attempt, 0) = :attempt")
+            .param("job", job)
+            .param("attempt", attempt)
+            .query(Integer.class)
+            .list());
+  }
+
+  /** The furthest step any attempt reached. */
+  long lastStep(UUID job) {
+    Long step =
+        jdbc.sql("SELECT max(step) FROM job_progress WHERE job_id = :job")
+            .param("job", job)
+            .query(Long.class)
+            .single();
+    return step == null ? 0 : step;
+  }
+
+  /** Reported checkpoints, newest first. */
+  List<Checkpoint> checkpoints(UUID job) {
+    return jdbc.sql(
+            "SELECT step, path, sha256, size_bytes FROM checkpoints WHERE job_id = :job ORDER BY step DESC")
+        .param("job", job)
+        .query(
+            (rs, n) ->
+                new Checkpoint(
+                    rs.getLong(1), rs.getString(2), rs.getString(3), (Long) rs.getObject(4)))
+        .list();
+  }
+
+  record Checkpoint(long step, String path, String sha256, Long sizeBytes) {}
+
+  void release(UUID job) {
+    jdbc.sql("DELETE FROM allocations WHERE job_id = :job").param("job", job).update();
+  }
+
+  void exclude(UUID job, List<String> nodes) {
+    if (nodes.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            """
+            UPDATE jobs
+               SET excluded_nodes =
+                   ARRAY(SELECT DISTINCT unnest(excluded_nodes || string_to_array(:nodes, ',')))
+             WHERE id = :job
+            """)
+        .param("nodes", String.join(",", nodes))
+        .param("job", job)
+        .update();
+  }
+}

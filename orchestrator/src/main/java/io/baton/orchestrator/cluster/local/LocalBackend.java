@@ -1,0 +1,297 @@
+package io.baton.orchestrator.cluster.local;
+
+import io.baton.orchestrator.cluster.ClusterBackend;
+import io.baton.orchestrator.cluster.LaunchContract;
+import io.baton.orchestrator.cluster.RankState;
+import io.baton.orchestrator.persistence.DataDirProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The local backend: each rank is a child process in {@code
+ * <data-dir>/work/<job>/<attempt>/rank-<r>} (its output in {@code rank.log} there), its progress
+ * file in the progress directory of its node's agent. Stopping kills the process tree (grace
+ * period, then kill). No rank outlives the orchestrator: ranks are stopped when it stops, and ranks
+ * left by a killed orchestrator are found through their pid files and stopped when it starts again.
+ */
+@Component
+@ConditionalOnProperty(name = "baton.cluster.backend", havingValue = "local", matchIfMissing = true)
+public class LocalBackend implements ClusterBackend, SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalBackend.class);
+  private static final Duration GRACE = Duration.ofSeconds(3);
+
+  private final Path dataDir;
+  private final Path work;
+  private final Path root = Path.of("").toAbsolutePath();
+  private final Map<String, List<Rank>> attempts = new ConcurrentHashMap<>();
+  private volatile boolean running;
+
+  LocalBackend(DataDirProperties properties) {
+    this.dataDir = properties.dataDir().toAbsolutePath();
+    this.work = dataDir.resolve("work");
+  }
+
+  /** The directory a node's agent follows for progress files. */
+  public Path progressDir(String node) {
+    return dataDir.resolve("nodes").resolve(node).resolve("progress");
+  }
+
+  /**
+   * A rank; {@code process} is null when it could not even start (exit code 127, as a shell says).
+   */
+  private record Rank(int rank, String node, Process process, Path dir) {
+    Integer exitCode() {
+      if (process == null) {
+        return 127;
+      }
+      return process.isAlive() ? null : process.exitValue();
+    }
+  }
+
+  @Override
+  public synchronized void launch(Launch launch) {
+    String key = key(launch.jobId(), launch.attempt());
+    if (attempts.containsKey(key)) {
+      return;
+    }
+    int masterPort = freePort();
+    List<Rank> ranks = new ArrayList<>();
+    for (RankPlacement placement : launch.ranks()) {
+      ranks.add(start(launch, placement, masterPort));
+    }
+    attempts.put(key, ranks);
+    log.info(
+        "Launched job {} attempt {}: {} ranks", launch.jobId(), launch.attempt(), ranks.size());
+  }
+
+  private Rank start(Launch launch, RankPlacement placement, int masterPort) {
+    try {
+      return spawn(launch, placement, masterPort);
+    } catch (IOException e) {
+      log.warn(
+          "Rank {} of job {} could not start: {}",
+          placement.rank(),
+          launch.jobId(),
+          e.getMessage());
+      return new Rank(placement.rank(), placement.node(), null, null);
+    }
+  }
+
+  private Rank spawn(Launch launch, RankPlacement placement, int masterPort) throws IOException {
+    Path dir =
+        work.resolve(launch.jobId().toString())
+            .resolve(Integer.toString(launch.attempt()))
+            .resolve("rank-" + placement.rank());
+    Files.createDirectories(dir);
+    Path progress =
+        progressDir(placement.node())
+            .resolve(launch.jobId().toString())
+            .resolve(Integer.toString(launch.attempt()))
+            .resolve("rank-" + placement.rank() + ".jsonl");
+    Files.createDirectories(progress.getParent());
+    Map<String, String> env =
+        LaunchContract.env(
+            launch.jobId(),
+            launch.attempt(),
+            placement.rank(),
+            launch.ranks().size(),
+            "127.0.0.1",
+            masterPort,
+            progress.toString(),
+            launch.checkpointDir(),
+            launch.resumeFrom(),
+            placement.chips(),
+            "ASCEND_RT_VISIBLE_DEVICES",
+            launch.env());
+    env.put("BATON_LOCAL_ROOT", root.toString());
+    env.put("BATON_WORK_DIR", dir.toString());
+    ProcessBuilder builder =
+        new ProcessBuilder(LaunchContract.expand(launch.command(), env))
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("rank.log").toFile()));
+    builder.environment().putAll(env);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      Files.writeString(
+          dir.resolve("rank.log"),
+          "baton: cannot start " + launch.command() + ": " + e.getMessage() + "\n");
+      throw e;
+    }
+    Files.writeString(
+        dir.resolve("pid"),
+        process.pid()
+            + " "
+            + process.info().startInstant().map(Instant::toString).orElse("")
+            + "\n");
+    return new Rank(placement.rank(), placement.node(), process, dir);
+  }
+
+  @Override
+  public void stop(UUID jobId, int attempt) {
+    List<Rank> ranks = attempts.get(key(jobId, attempt));
+    if (ranks != null) {
+      ranks.stream().filter(r -> r.process() != null).forEach(r -> kill(r.process()));
+    }
+  }
+
+  @Override
+  public List<RankState> observe(UUID jobId, int attempt) {
+    List<Rank> ranks = attempts.get(key(jobId, attempt));
+    if (ranks == null) {
+      return List.of();
+    }
+    return ranks.stream()
+        .map(
+            r ->
+                new RankState(
+                    r.rank(), r.node(), r.process().isAlive() ? null : r.process().exitValue()))
+        .toList();
+  }
+
+  @Override
+  public String logs(UUID jobId, int attempt, int rank, int tail) {
+    Path file =
+        work.resolve(jobId.toString())
+            .resolve(Integer.toString(attempt))
+            .resolve("rank-" + rank)
+            .resolve("rank.log");
+    if (!Files.exists(file)) {
+      return "";
+    }
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - tail), lines.size()))
+          + (lines.isEmpty() ? "" : "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String checkpointDir(UUID jobId, String requested) {
+    Path dir =
+        requested == null
+            ? dataDir.resolve("checkpoints").resolve(jobId.toString())
+            : dataDir.resolve(requested);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir.toString();
+  }
+
+  /** Terminates the process and its descendants: a grace period, then a kill. */
+  static void kill(Process process) {
+    kill(process.toHandle());
+  }
+
+  private static void kill(ProcessHandle handle) {
+    List<ProcessHandle> tree = new ArrayList<>(handle.descendants().toList());
+    tree.add(handle);
+    tree.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + GRACE.toNanos();
+    for (ProcessHandle p : tree) {
+      try {
+        p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (Exception stillAlive) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  /** Ranks of a killed orchestrator, found by their pid files, are stopped before anything runs. */
+  private void stopOrphans() {
+    if (!Files.isDirectory(work)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(work, 4)) {
+      files.filter(f -> f.getFileName().toString().equals("pid")).forEach(this::stopOrphan);
+    } catch (IOException e) {
+      log.warn("Cannot look for orphaned ranks in {}: {}", work, e.toString());
+    }
+  }
+
+  private void stopOrphan(Path pidFile) {
+    try {
+      String[] fields = Files.readString(pidFile).trim().split(" ");
+      Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(fields[0]));
+      if (handle.isPresent()
+          && handle.get().isAlive()
+          && fields.length > 1
+          && handle
+              .get()
+              .info()
+              .startInstant()
+              .map(Instant::toString)
+              .orElse("")
+              .equals(fields[1])) {
+        log.warn(
+            "Stopping rank left running by a previous run: pid {} ({})",
+            fields[0],
+            pidFile.getParent());
+        kill(handle.get());
+      }
+      Files.deleteIfExists(pidFile);
+    } catch (IOException | RuntimeException e) {
+      log.warn("Cannot check {}: {}", pidFile, e.toString());
+    }
+  }
+
+  @Override
+  public void start() {
+    stopOrphans();
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    attempts
+        .values()
+        .forEach(
+            ranks ->
+                ranks.stream().filter(r -> r.process() != null).forEach(r -> kill(r.process())));
+    running = false;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  private static String key(UUID jobId, int attempt) {
+    return jobId + "/" + attempt;
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

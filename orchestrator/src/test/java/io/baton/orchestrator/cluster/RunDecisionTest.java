@@ -1,0 +1,141 @@
+package io.baton.orchestrator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.orchestrator.cluster.RunDecision.Observation;
+import io.baton.orchestrator.jobs.JobState;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RunDecisionTest {
+
+  static RankState running(int rank) {
+    return new RankState(rank, "n" + rank, null);
+  }
+
+  static RankState exited(int rank, int code) {
+    return new RankState(rank, "n" + rank, code);
+  }
+
+  static Observation seen(JobState state, List<RankState> ranks, Set<Integer> reported) {
+    return new Observation(state, 2, ranks, reported, List.of(), List.of(), false, false);
+  }
+
+  @Test
+  void anAdmittedJobIsLaunchedOnceThenStarting() {
+    assertThat(RunDecision.decide(seen(JobState.ADMITTED, List.of(), Set.of())))
+        .isInstanceOf(RunDecision.Launch.class);
+    assertThat(
+            RunDecision.decide(seen(JobState.ADMITTED, List.of(running(0), running(1)), Set.of())))
+        .isInstanceOf(RunDecision.MarkStarting.class);
+  }
+
+  @Test
+  void startingBecomesRunningWhenEveryRankReported() {
+    assertThat(
+            RunDecision.decide(seen(JobState.STARTING, List.of(running(0), running(1)), Set.of(0))))
+        .isInstanceOf(RunDecision.Wait.class);
+    assertThat(
+            RunDecision.decide(
+                seen(JobState.STARTING, List.of(running(0), running(1)), Set.of(0, 1))))
+        .isInstanceOf(RunDecision.MarkRunning.class);
+  }
+
+  @Test
+  void runningSucceedsWhenEveryRankExitedZero() {
+    assertThat(
+            RunDecision.decide(
+                seen(JobState.RUNNING, List.of(exited(0, 0), running(1)), Set.of(0, 1))))
+        .isInstanceOf(RunDecision.Wait.class);
+    assertThat(
+            RunDecision.decide(
+                seen(JobState.RUNNING, List.of(exited(0, 0), exited(1, 0)), Set.of(0, 1))))
+        .isInstanceOf(RunDecision.Succeed.class);
+  }
+
+  @Test
+  void aNonZeroExitIsAnApplicationFailure() {
+    RunDecision.Action action =
+        RunDecision.decide(
+            seen(JobState.RUNNING, List.of(running(0), exited(1, 137)), Set.of(0, 1)));
+
+    assertThat(action)
+        .isEqualTo(
+            new RunDecision.Recover(
+                false, "application failure: rank 1 on n1 exited with code 137"));
+  }
+
+  @Test
+  void faultyChipsLostNodesAndVanishedRanksAreInfrastructureFailures() {
+    Observation fault =
+        new Observation(
+            JobState.RUNNING,
+            2,
+            List.of(running(0), running(1)),
+            Set.of(0, 1),
+            List.of(),
+            List.of("n0/3"),
+            false,
+            false);
+    Observation lost =
+        new Observation(
+            JobState.STARTING,
+            2,
+            List.of(running(0), running(1)),
+            Set.of(),
+            List.of("n1"),
+            List.of(),
+            false,
+            false);
+    Observation vanished = seen(JobState.RUNNING, List.of(), Set.of(0, 1));
+
+    assertThat(RunDecision.decide(fault))
+        .isEqualTo(new RunDecision.Recover(true, "infrastructure failure: chip n0/3 FAULT"));
+    assertThat(RunDecision.decide(lost))
+        .isEqualTo(new RunDecision.Recover(true, "infrastructure failure: node n1 lost"));
+    assertThat(RunDecision.decide(vanished))
+        .isInstanceOf(RunDecision.Recover.class)
+        .extracting(a -> ((RunDecision.Recover) a).infrastructure())
+        .isEqualTo(true);
+  }
+
+  @Test
+  void infrastructureFailuresWinOverExitCodes() {
+    Observation both =
+        new Observation(
+            JobState.RUNNING,
+            2,
+            List.of(exited(0, 1), running(1)),
+            Set.of(0, 1),
+            List.of(),
+            List.of("n0/0"),
+            false,
+            false);
+
+    assertThat(((RunDecision.Recover) RunDecision.decide(both)).infrastructure()).isTrue();
+  }
+
+  @Test
+  void recoveringResumesUntilTheBudgetIsSpent() {
+    Observation fresh =
+        new Observation(
+            JobState.RECOVERING, 2, List.of(), Set.of(), List.of(), List.of(), false, false);
+    Observation spent =
+        new Observation(
+            JobState.RECOVERING, 2, List.of(), Set.of(), List.of(), List.of(), false, true);
+    Observation ready =
+        new Observation(
+            JobState.RECOVERING, 2, List.of(), Set.of(), List.of(), List.of(), true, false);
+
+    assertThat(RunDecision.decide(fresh)).isInstanceOf(RunDecision.Resume.class);
+    assertThat(RunDecision.decide(spent)).isInstanceOf(RunDecision.GiveUp.class);
+    assertThat(RunDecision.decide(ready)).isInstanceOf(RunDecision.Wait.class);
+  }
+
+  @Test
+  void cancellingStopsWhateverRuns() {
+    assertThat(RunDecision.decide(seen(JobState.CANCELLING, List.of(running(0)), Set.of())))
+        .isInstanceOf(RunDecision.FinishCancel.class);
+  }
+}
