@@ -148,6 +148,50 @@ public class JobLifecycle {
     }
   }
 
+  /** One job of a batch admission. */
+  public record Admission(UUID id, long expectedVersion, List<Job.Placement> placement) {
+    String reason() {
+      return "placed on " + describe(placement);
+    }
+  }
+
+  /**
+   * Admits many waiting jobs in one go (the scheduler's round): those still at their expected
+   * version and in a state that may become ADMITTED move there, each with an event; the others are
+   * left alone.
+   *
+   * @return the ids admitted, with their new attempt
+   */
+  @Transactional
+  public java.util.Map<UUID, Integer> admitAll(List<Admission> admissions, String actor) {
+    if (admissions.isEmpty()) {
+      return java.util.Map.of();
+    }
+    List<String> from =
+        java.util.Arrays.stream(JobState.values())
+            .filter(s -> s.canMoveTo(JobState.ADMITTED))
+            .map(Enum::name)
+            .toList();
+    Instant now = now();
+    java.util.Map<UUID, Admission> byId = new java.util.HashMap<>();
+    admissions.forEach(a -> byId.put(a.id(), a));
+    java.util.Map<UUID, Integer> admitted = new java.util.LinkedHashMap<>();
+    List<Event.New> changes = new java.util.ArrayList<>();
+    for (JobRepository.Admitted a : jobs.admitAll(admissions, from, now)) {
+      admitted.put(a.id(), a.attempt());
+      changes.add(
+          Event.New.jobState(
+              a.id(),
+              a.from().name(),
+              JobState.ADMITTED.name(),
+              byId.get(a.id()).reason(),
+              actor,
+              now));
+    }
+    events.appendAll(changes);
+    return admitted;
+  }
+
   private static String describe(List<Job.Placement> placement) {
     StringBuilder text = new StringBuilder();
     for (Job.Placement node : placement) {

@@ -25,10 +25,13 @@ class JobRepository {
           + " resume_from, recovery_ready";
 
   private final JdbcClient jdbc;
+  private final org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
   private final JsonMapper json;
 
-  JobRepository(JdbcClient jdbc, JsonMapper json) {
+  JobRepository(
+      JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate jdbcTemplate, JsonMapper json) {
     this.jdbc = jdbc;
+    this.jdbcTemplate = jdbcTemplate;
     this.json = json;
   }
 
@@ -92,6 +95,64 @@ class JobRepository {
             .update()
         == 1;
   }
+
+  /**
+   * Admits many waiting jobs at once: each moves to ADMITTED with its placement if it is still at
+   * the expected version and in a state that may move there.
+   *
+   * @return for each admitted job: id, previous state, new attempt
+   */
+  List<Admitted> admitAll(
+      List<JobLifecycle.Admission> admissions, List<String> fromStates, java.time.Instant now) {
+    int n = admissions.size();
+    Object[] ids = new Object[n];
+    Object[] versions = new Object[n];
+    Object[] placements = new Object[n];
+    Object[] reasons = new Object[n];
+    for (int i = 0; i < n; i++) {
+      JobLifecycle.Admission a = admissions.get(i);
+      ids[i] = a.id();
+      versions[i] = a.expectedVersion();
+      placements[i] = json.writeValueAsString(a.placement());
+      reasons[i] = a.reason();
+    }
+    return jdbcTemplate.query(
+        con -> {
+          var ps =
+              con.prepareStatement(
+                  """
+                  WITH v AS (
+                    SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::text[])
+                      AS v(id, version, placement, reason)
+                  ), old AS (
+                    SELECT j.id, j.state FROM jobs j JOIN v ON v.id = j.id
+                     WHERE j.version = v.version AND j.state = ANY(?::text[])
+                     ORDER BY j.id
+                       FOR UPDATE OF j
+                  )
+                  UPDATE jobs j
+                     SET state = 'ADMITTED', reason = v.reason, attempt = j.attempt + 1,
+                         version = j.version + 1, placement = v.placement::jsonb,
+                         pending_reason = NULL, recovery_ready = false, updated_at = ?
+                    FROM v JOIN old ON old.id = v.id
+                   WHERE j.id = v.id
+                  RETURNING j.id, old.state, j.attempt
+                  """);
+          ps.setArray(1, con.createArrayOf("uuid", ids));
+          ps.setArray(2, con.createArrayOf("bigint", versions));
+          ps.setArray(3, con.createArrayOf("text", placements));
+          ps.setArray(4, con.createArrayOf("text", reasons));
+          ps.setArray(5, con.createArrayOf("text", fromStates.toArray()));
+          ps.setObject(6, utc(now));
+          return ps;
+        },
+        (rs, i) ->
+            new Admitted(
+                rs.getObject(1, UUID.class), JobState.valueOf(rs.getString(2)), rs.getInt(3)));
+  }
+
+  /** A job admitted by {@link #admitAll}. */
+  record Admitted(UUID id, JobState from, int attempt) {}
 
   /** Newest first, after the given position (exclusive), filtered. */
   List<Job> page(JobQuery query, Optional<JobQuery.Position> after, int limit) {

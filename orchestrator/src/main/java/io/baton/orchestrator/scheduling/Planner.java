@@ -1,7 +1,6 @@
 package io.baton.orchestrator.scheduling;
 
 import io.baton.orchestrator.Decision;
-import io.baton.orchestrator.pools.ChipHealth;
 import io.baton.orchestrator.scheduling.Plan.NodeChips;
 import io.baton.orchestrator.scheduling.Plan.Placement;
 import io.baton.orchestrator.scheduling.Snapshot.FreeChip;
@@ -12,10 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -41,14 +42,10 @@ public final class Planner {
   private Planner() {}
 
   public static Plan plan(Snapshot snapshot, List<Waiting> queue, SchedulingPolicy policy) {
-    Map<String, List<FreeChip>> free = new HashMap<>();
-    Map<String, NodeFree> nodes = new LinkedHashMap<>();
-    for (NodeFree node : snapshot.nodes()) {
-      nodes.put(node.name(), node);
-      free.put(node.name(), sorted(node.free()));
-    }
+    FreeChips free = new FreeChips(snapshot.nodes());
     Map<TeamPool, Integer> used = new HashMap<>(snapshot.chipsInUse());
     Map<String, UUID> reservedBy = new HashMap<>();
+    Set<String> poolsWithHeadBlocked = new HashSet<>();
     List<Placement> placements = new ArrayList<>();
     Map<UUID, String> pending = new LinkedHashMap<>();
     Map<UUID, List<String>> reservations = new LinkedHashMap<>();
@@ -70,31 +67,21 @@ public final class Planner {
                 + " more would exceed it");
         continue;
       }
-      List<NodeFree> candidates =
-          nodes.values().stream()
-              .filter(n -> n.pool().equals(job.pool()))
-              .filter(n -> !job.excludedNodes().contains(n.name()))
-              .filter(n -> !reservedBy.containsKey(n.name()))
-              .filter(n -> free.get(n.name()).size() >= job.chipsPerNode())
-              .toList();
-      Optional<List<NodeFree>> chosen = choose(candidates, job, free);
+      Optional<List<String>> chosen = choose(job, free);
       if (chosen.isPresent()) {
         List<NodeChips> gang = new ArrayList<>();
-        for (NodeFree node : chosen.get()) {
-          List<FreeChip> chips = free.get(node.name());
-          List<FreeChip> taken = new ArrayList<>(chips.subList(0, job.chipsPerNode()));
-          chips.subList(0, job.chipsPerNode()).clear();
-          gang.add(
-              new NodeChips(node.name(), taken.stream().map(FreeChip::index).sorted().toList()));
+        for (String node : chosen.get()) {
+          gang.add(new NodeChips(node, free.take(node, job.chipsPerNode())));
         }
         placements.add(new Placement(job.id(), job.pool(), job.team(), gang));
         used.merge(team, job.chips(), Integer::sum);
         continue;
       }
-      String reason = needs(job) + "; " + availability(job, nodes.values(), free, reservedBy);
+      String reason = needs(job) + "; " + availability(job, free, reservedBy);
       Duration waited = Duration.between(job.queuedAt(), snapshot.now());
-      if (waited.compareTo(policy.reservationAfter()) >= 0) {
-        List<String> held = reserve(job, nodes.values(), free, reservedBy);
+      boolean head = poolsWithHeadBlocked.add(job.pool());
+      if (head && waited.compareTo(policy.reservationAfter()) >= 0) {
+        List<String> held = reserve(job, free, reservedBy);
         if (!held.isEmpty()) {
           reservations.put(job.id(), held);
           reason += "; waiting longer than " + human(policy.reservationAfter()) + ", holds " + held;
@@ -105,9 +92,17 @@ public final class Planner {
     return new Plan(placements, pending, reservations);
   }
 
-  /** The best set of nodes for the job among the candidates, preferring one topology group. */
-  private static Optional<List<NodeFree>> choose(
-      List<NodeFree> candidates, Waiting job, Map<String, List<FreeChip>> free) {
+  /** The best nodes for the job, preferring one topology group; empty when it does not fit. */
+  private static Optional<List<String>> choose(Waiting job, FreeChips free) {
+    if (job.nodes() == 1) {
+      return free.best(job.pool(), job.chipsPerNode(), job.excludedNodes()).map(List::of);
+    }
+    List<NodeFree> candidates =
+        free.nodesOf(job.pool()).stream()
+            .filter(n -> !job.excludedNodes().contains(n.name()))
+            .filter(n -> !free.isReserved(n.name()))
+            .filter(n -> free.free(n.name()).size() >= job.chipsPerNode())
+            .toList();
     if (candidates.size() < job.nodes()) {
       return Optional.empty();
     }
@@ -129,26 +124,25 @@ public final class Planner {
         bestScore = score;
       }
     }
-    if (best != null) {
-      return Optional.of(best);
+    if (best == null) {
+      best = candidates.stream().sorted(rank).limit(job.nodes()).toList();
     }
-    return Optional.of(candidates.stream().sorted(rank).limit(job.nodes()).toList());
+    return Optional.of(best.stream().map(NodeFree::name).toList());
   }
 
   /** Fewer WARNING chips first, then best fit (fewest chips left over), then name. */
-  private static Comparator<NodeFree> rank(Waiting job, Map<String, List<FreeChip>> free) {
-    return Comparator.<NodeFree>comparingLong(n -> warnings(free.get(n.name())))
-        .thenComparingInt(n -> free.get(n.name()).size() - job.chipsPerNode())
+  private static Comparator<NodeFree> rank(Waiting job, FreeChips free) {
+    return Comparator.<NodeFree>comparingLong(n -> free.warnings(n.name()))
+        .thenComparingInt(n -> free.free(n.name()).size() - job.chipsPerNode())
         .thenComparing(NodeFree::name);
   }
 
-  private static long[] score(
-      List<NodeFree> picked, Waiting job, Map<String, List<FreeChip>> free) {
+  private static long[] score(List<NodeFree> picked, Waiting job, FreeChips free) {
     long warnings = 0;
     long leftover = 0;
     for (NodeFree node : picked) {
-      warnings += warnings(free.get(node.name()));
-      leftover += free.get(node.name()).size() - job.chipsPerNode();
+      warnings += free.warnings(node.name());
+      leftover += free.free(node.name()).size() - job.chipsPerNode();
     }
     return new long[] {warnings, leftover};
   }
@@ -159,23 +153,22 @@ public final class Planner {
   }
 
   /** Holds the nodes closest to fitting the job (most free chips), so they drain towards it. */
-  private static List<String> reserve(
-      Waiting job,
-      java.util.Collection<NodeFree> nodes,
-      Map<String, List<FreeChip>> free,
-      Map<String, UUID> reservedBy) {
+  private static List<String> reserve(Waiting job, FreeChips free, Map<String, UUID> reservedBy) {
     List<String> held =
-        nodes.stream()
-            .filter(n -> n.pool().equals(job.pool()))
+        free.nodesOf(job.pool()).stream()
             .filter(n -> !job.excludedNodes().contains(n.name()))
-            .filter(n -> !reservedBy.containsKey(n.name()))
+            .filter(n -> !free.isReserved(n.name()))
             .sorted(
-                Comparator.<NodeFree>comparingInt(n -> -free.get(n.name()).size())
+                Comparator.<NodeFree>comparingInt(n -> -free.free(n.name()).size())
                     .thenComparing(NodeFree::name))
             .limit(job.nodes())
             .map(NodeFree::name)
             .toList();
-    held.forEach(name -> reservedBy.put(name, job.id()));
+    held.forEach(
+        name -> {
+          reservedBy.put(name, job.id());
+          free.reserve(name);
+        });
     return held;
   }
 
@@ -189,31 +182,33 @@ public final class Planner {
         + job.pool();
   }
 
-  private static String availability(
-      Waiting job,
-      java.util.Collection<NodeFree> nodes,
-      Map<String, List<FreeChip>> free,
-      Map<String, UUID> reservedBy) {
-    int fitting = 0;
-    int reserved = 0;
+  private static String availability(Waiting job, FreeChips free, Map<String, UUID> reservedBy) {
+    int c = job.chipsPerNode();
     int excluded = 0;
-    for (NodeFree node : nodes) {
-      if (!node.pool().equals(job.pool()) || free.get(node.name()).size() < job.chipsPerNode()) {
-        continue;
-      }
-      if (job.excludedNodes().contains(node.name())) {
+    for (String node : job.excludedNodes()) {
+      List<FreeChip> chips = free.free(node);
+      if (chips != null
+          && !free.isReserved(node)
+          && chips.size() >= c
+          && free.nodesOf(job.pool()).stream().anyMatch(n -> n.name().equals(node))) {
         excluded++;
-      } else if (reservedBy.containsKey(node.name())) {
-        reserved++;
-      } else {
-        fitting++;
       }
     }
+    int reserved = 0;
+    for (String node : reservedBy.keySet()) {
+      List<FreeChip> chips = free.free(node);
+      if (chips != null
+          && chips.size() >= c
+          && free.nodesOf(job.pool()).stream().anyMatch(n -> n.name().equals(node))) {
+        reserved++;
+      }
+    }
+    int fitting = free.countAtLeast(job.pool(), c) - excluded;
     StringBuilder text =
         new StringBuilder()
             .append(fitting)
             .append(fitting == 1 ? " node has " : " nodes have ")
-            .append(job.chipsPerNode())
+            .append(c)
             .append(" schedulable chips free");
     if (reserved > 0) {
       text.append(", ").append(reserved).append(" more reserved for earlier jobs");
@@ -222,18 +217,6 @@ public final class Planner {
       text.append(", ").append(excluded).append(" more excluded after faults");
     }
     return text.toString();
-  }
-
-  private static List<FreeChip> sorted(List<FreeChip> chips) {
-    List<FreeChip> sorted = new ArrayList<>(chips);
-    sorted.sort(
-        Comparator.<FreeChip>comparingInt(c -> c.health() == ChipHealth.OK ? 0 : 1)
-            .thenComparingInt(FreeChip::index));
-    return sorted;
-  }
-
-  private static long warnings(List<FreeChip> chips) {
-    return chips.stream().filter(c -> c.health() == ChipHealth.WARNING).count();
   }
 
   private static String human(Duration duration) {

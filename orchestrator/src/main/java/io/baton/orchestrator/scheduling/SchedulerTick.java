@@ -1,22 +1,21 @@
 package io.baton.orchestrator.scheduling;
 
-import io.baton.orchestrator.jobs.ConcurrentJobChange;
-import io.baton.orchestrator.jobs.IllegalJobStateChange;
 import io.baton.orchestrator.jobs.Job;
 import io.baton.orchestrator.jobs.JobLifecycle;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -37,7 +36,6 @@ public class SchedulerTick {
   private final ApplicationEventPublisher events;
   private final Clock clock;
   private final TransactionTemplate round;
-  private final TransactionTemplate placement;
   private final boolean lock;
 
   @org.springframework.beans.factory.annotation.Autowired
@@ -65,8 +63,6 @@ public class SchedulerTick {
     this.events = events;
     this.clock = clock;
     this.round = new TransactionTemplate(transactions);
-    this.placement = new TransactionTemplate(transactions);
-    this.placement.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     this.lock = lock;
   }
 
@@ -90,32 +86,37 @@ public class SchedulerTick {
     }
     Snapshot snapshot = repository.snapshot(clock.instant());
     Plan plan = Planner.plan(snapshot, queue, policy());
-    List<JobAdmitted> admitted = new ArrayList<>();
-    for (Plan.Placement p : plan.placements()) {
-      JobAdmitted done = placement.execute(status -> commit(p, status));
-      if (done != null) {
-        admitted.add(done);
+    repository.pendingReasons(plan.pending());
+    if (plan.placements().isEmpty()) {
+      return List.of();
+    }
+    List<Plan.Placement> placements = plan.placements();
+    Map<UUID, long[]> versions =
+        repository.versions(placements.stream().map(Plan.Placement::jobId).toList());
+    placements = placements.stream().filter(p -> versions.containsKey(p.jobId())).toList();
+    Set<UUID> booked = repository.allocateAll(placements, versions, clock.instant());
+    List<JobLifecycle.Admission> admissions = new ArrayList<>();
+    Map<UUID, List<Job.Placement>> where = new HashMap<>();
+    for (Plan.Placement p : placements) {
+      if (booked.contains(p.jobId())) {
+        List<Job.Placement> nodes =
+            p.nodes().stream().map(n -> new Job.Placement(n.node(), n.chips())).toList();
+        where.put(p.jobId(), nodes);
+        admissions.add(new JobLifecycle.Admission(p.jobId(), versions.get(p.jobId())[0], nodes));
       }
     }
-    repository.pendingReasons(plan.pending());
-    return admitted;
-  }
-
-  private JobAdmitted commit(
-      Plan.Placement p, org.springframework.transaction.TransactionStatus status) {
-    List<Job.Placement> where =
-        p.nodes().stream().map(n -> new Job.Placement(n.node(), n.chips())).toList();
-    try {
-      long version = repository.version(p.jobId());
-      Job job = lifecycle.admit(p.jobId(), version, where, ACTOR);
-      repository.allocate(p, job.attempt(), clock.instant());
-      return new JobAdmitted(job.id(), job.attempt(), where);
-    } catch (DataIntegrityViolationException | ConcurrentJobChange | IllegalJobStateChange e) {
-      status.setRollbackOnly();
+    Map<UUID, Integer> admitted = lifecycle.admitAll(admissions, ACTOR);
+    Set<UUID> raced = new HashSet<>(booked);
+    raced.removeAll(admitted.keySet());
+    repository.release(raced);
+    if (!raced.isEmpty() || booked.size() < placements.size()) {
       log.info(
-          "Placement of job {} lost a race, replanning next round: {}", p.jobId(), e.getMessage());
-      return null;
+          "{} placements lost a race with another planner; they are planned again next round",
+          placements.size() - admitted.size());
     }
+    List<JobAdmitted> result = new ArrayList<>();
+    admitted.forEach((id, attempt) -> result.add(new JobAdmitted(id, attempt, where.get(id))));
+    return result;
   }
 
   private SchedulingPolicy policy() {

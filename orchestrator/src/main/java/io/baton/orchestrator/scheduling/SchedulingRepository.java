@@ -96,6 +96,103 @@ class SchedulingRepository {
         .list();
   }
 
+  /** Version and attempt of each job, to admit it with an optimistic check. */
+  Map<UUID, long[]> versions(java.util.Collection<UUID> jobs) {
+    Map<UUID, long[]> versions = new HashMap<>();
+    if (jobs.isEmpty()) {
+      return versions;
+    }
+    jdbcTemplate.query(
+        con -> {
+          var ps = con.prepareStatement("SELECT id, version, attempt FROM jobs WHERE id = ANY(?)");
+          ps.setArray(1, con.createArrayOf("uuid", jobs.toArray()));
+          return ps;
+        },
+        rs -> {
+          versions.put(rs.getObject(1, UUID.class), new long[] {rs.getLong(2), rs.getLong(3)});
+        });
+    return versions;
+  }
+
+  /**
+   * Books the chips of many placements at once. A chip someone else holds is not booked; a
+   * placement that did not get every chip gets none.
+   *
+   * @return the jobs whose whole placement is booked
+   */
+  Set<UUID> allocateAll(List<Plan.Placement> placements, Map<UUID, long[]> versions, Instant now) {
+    List<Object> nodes = new ArrayList<>();
+    List<Object> chips = new ArrayList<>();
+    List<Object> jobs = new ArrayList<>();
+    List<Object> attempts = new ArrayList<>();
+    List<Object> pools = new ArrayList<>();
+    List<Object> teams = new ArrayList<>();
+    Map<UUID, Integer> wanted = new HashMap<>();
+    for (Plan.Placement p : placements) {
+      wanted.put(p.jobId(), p.chips());
+      for (Plan.NodeChips node : p.nodes()) {
+        for (int chip : node.chips()) {
+          nodes.add(node.node());
+          chips.add(chip);
+          jobs.add(p.jobId());
+          attempts.add((int) versions.get(p.jobId())[1] + 1);
+          pools.add(p.pool());
+          teams.add(p.team());
+        }
+      }
+    }
+    Map<UUID, Integer> booked = new HashMap<>();
+    jdbcTemplate.query(
+        con -> {
+          var ps =
+              con.prepareStatement(
+                  """
+                  INSERT INTO allocations (node, chip, job_id, attempt, pool, team, allocated_at)
+                  SELECT node, chip, job_id, attempt, pool, team, ?
+                    FROM unnest(?::text[], ?::int[], ?::uuid[], ?::int[], ?::text[], ?::text[])
+                      AS v(node, chip, job_id, attempt, pool, team)
+                  ON CONFLICT (node, chip) DO NOTHING
+                  RETURNING job_id
+                  """);
+          ps.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+          ps.setArray(2, con.createArrayOf("text", nodes.toArray()));
+          ps.setArray(3, con.createArrayOf("int4", chips.toArray()));
+          ps.setArray(4, con.createArrayOf("uuid", jobs.toArray()));
+          ps.setArray(5, con.createArrayOf("int4", attempts.toArray()));
+          ps.setArray(6, con.createArrayOf("text", pools.toArray()));
+          ps.setArray(7, con.createArrayOf("text", teams.toArray()));
+          return ps;
+        },
+        rs -> {
+          booked.merge(rs.getObject(1, UUID.class), 1, Integer::sum);
+        });
+    Set<UUID> complete = new HashSet<>();
+    List<UUID> partial = new ArrayList<>();
+    wanted.forEach(
+        (job, count) -> {
+          if (count.equals(booked.get(job))) {
+            complete.add(job);
+          } else if (booked.containsKey(job)) {
+            partial.add(job);
+          }
+        });
+    release(partial);
+    return complete;
+  }
+
+  /** Drops the chips these jobs hold. */
+  void release(java.util.Collection<UUID> jobs) {
+    if (jobs.isEmpty()) {
+      return;
+    }
+    jdbcTemplate.update(
+        con -> {
+          var ps = con.prepareStatement("DELETE FROM allocations WHERE job_id = ANY(?)");
+          ps.setArray(1, con.createArrayOf("uuid", jobs.toArray()));
+          return ps;
+        });
+  }
+
   long version(UUID job) {
     return jdbc.sql("SELECT version FROM jobs WHERE id = :id")
         .param("id", job)
