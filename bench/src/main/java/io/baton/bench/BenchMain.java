@@ -10,15 +10,16 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: ./bench/run NAME [args]   (NAME: ingest)");
+      System.err.println("usage: ./bench/run NAME [args]   (NAME: ingest, placement)");
       System.exit(2);
     }
     Path root = Path.of("").toAbsolutePath();
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
       case "ingest" -> IngestBench.run(root, rest);
+      case "placement" -> PlacementBench.run(root, rest);
       default -> {
-        System.err.println("unknown benchmark '" + args[0] + "' (known: ingest)");
+        System.err.println("unknown benchmark '" + args[0] + "' (known: ingest, placement)");
         System.exit(2);
       }
     }
