@@ -1,0 +1,72 @@
+package io.baton.orchestrator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.OrchestratorProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** No rank outlives the orchestrator: not a clean stop, not a SIGKILL followed by a restart. */
+class NoOrphanRanksIT {
+
+  private static final Duration START = Duration.ofSeconds(120);
+  private static final String SPEC =
+      "{\"name\":\"long\",\"team\":\"t\",\"pool\":\"ascend-910b\",\"nodes\":1,\"chipsPerNode\":8,"
+          + "\"command\":[\"sh\",\"-c\",\"echo '{\\\"type\\\":\\\"progress\\\",\\\"step\\\":1}'"
+          + " >> \\\"$BATON_PROGRESS_FILE\\\"; exec sleep 600\"]}";
+
+  @TempDir Path tmp;
+
+  @Test
+  void ranksStopWithTheOrchestratorAndOrphansOfAKilledOneAreStoppedAtTheNextStart()
+      throws Exception {
+    Path dataDir = tmp.resolve("data");
+    ProcessHandle cleanlyStopped;
+    try (OrchestratorProcess orchestrator = OrchestratorProcess.start(dataDir, "clean")) {
+      cleanlyStopped = runningRank(orchestrator.awaitHealthy(START).api(), dataDir);
+    }
+    assertThat(cleanlyStopped.isAlive()).as("rank after a clean stop").isFalse();
+
+    ProcessHandle orphan;
+    try (OrchestratorProcess killed = OrchestratorProcess.start(dataDir, "killed")) {
+      orphan = runningRank(killed.awaitHealthy(START).api(), dataDir);
+      killed.kill();
+    }
+    assertThat(orphan.isAlive()).as("a SIGKILLed orchestrator cannot stop its ranks").isTrue();
+
+    try (OrchestratorProcess next = OrchestratorProcess.start(dataDir, "next")) {
+      next.awaitHealthy(START);
+      assertThat(orphan.isAlive()).as("orphan stopped by the next start").isFalse();
+      assertThat(next.log()).contains("left running by a previous run");
+    }
+  }
+
+  private static ProcessHandle runningRank(Api api, Path dataDir) throws Exception {
+    String id = api.post("/api/v1/jobs", SPEC).json().get("id").asString();
+    Instant deadline = Instant.now().plusSeconds(60);
+    JsonNode job = api.get("/api/v1/jobs/" + id).json();
+    while (!"RUNNING".equals(job.get("state").asString()) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+      job = api.get("/api/v1/jobs/" + id).json();
+    }
+    assertThat(job.get("state").asString()).isEqualTo("RUNNING");
+    Path pid =
+        dataDir
+            .resolve("work")
+            .resolve(UUID.fromString(id).toString())
+            .resolve(Integer.toString(job.get("attempt").asInt()))
+            .resolve("rank-0")
+            .resolve("pid");
+    long value = Long.parseLong(Files.readString(pid).trim().split(" ")[0]);
+    ProcessHandle rank = ProcessHandle.of(value).orElseThrow();
+    assertThat(rank.isAlive()).isTrue();
+    return rank;
+  }
+}
