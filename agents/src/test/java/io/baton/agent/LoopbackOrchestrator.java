@@ -39,8 +39,9 @@ public final class LoopbackOrchestrator implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final List<Received> received = new ArrayList<>();
-  private final ExecutorService executor = Executors.newFixedThreadPool(4);
+  private final ExecutorService executor = Executors.newFixedThreadPool(16);
   private volatile IntSupplier status = () -> 200;
+  private volatile Duration delay = Duration.ZERO;
   private volatile String retryAfter;
   private HttpServer server;
   private int port;
@@ -60,6 +61,11 @@ public final class LoopbackOrchestrator implements AutoCloseable {
     this.status = status;
   }
 
+  /** How long every following answer takes, as from a slow orchestrator. */
+  public void delay(Duration delay) {
+    this.delay = delay;
+  }
+
   /** A {@code Retry-After} header on every non-2xx answer; null for none. */
   public void retryAfter(String seconds) {
     this.retryAfter = seconds;
@@ -77,6 +83,11 @@ public final class LoopbackOrchestrator implements AutoCloseable {
     if (server == null) {
       bind(port);
     }
+  }
+
+  /** Forgets what was received so far. */
+  public synchronized void clear() {
+    received.clear();
   }
 
   public synchronized List<Received> received() {
@@ -130,6 +141,14 @@ public final class LoopbackOrchestrator implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
+      if (!delay.isZero()) {
+        try {
+          Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       int answer = "POST".equals(exchange.getRequestMethod()) ? status.getAsInt() : 405;
       JsonNode json = JSON.readTree(new String(body, StandardCharsets.UTF_8));
       synchronized (this) {

@@ -8,7 +8,12 @@ import java.util.Map;
 /**
  * What a simulation did: counts, rate and the latency of accepted reports.
  *
- * @param reportsSkipped ticks skipped because the node's previous report was still in flight
+ * @param elapsedSec the time in which ticks were scheduled: the duration, or until stopped
+ * @param reportsSent reports that came due and were sent; each ends up ok or failed
+ * @param reportsSkipped ticks skipped because the node's previous report was still unanswered
+ *     (queued in the simulator or on the wire) when the next one came due
+ * @param p50Ms latency percentiles of accepted reports, from when a report was due to when its
+ *     answer arrived, so they include any wait for a free connection in the simulator
  * @param failures failed reports by reason ({@code HTTP 503}, {@code ConnectException})
  */
 public record FleetSummary(

@@ -93,6 +93,36 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aFastOrchestratorGetsExactlyNodesPerIntervalAndNoTickIsSkipped() {
+    CliRun run =
+        CliRun.of(
+            "simulate",
+            "--orchestrator",
+            server.uri().toString(),
+            "--nodes",
+            "300",
+            "--chips",
+            "8",
+            "--interval",
+            "1s",
+            "--duration",
+            "2s",
+            "--token",
+            "fleet-token");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> lines = run.outLines();
+    JsonNode summary = JSON.readTree(lines.get(lines.size() - 1));
+    assertThat(summary.get("reportsSkipped").asLong()).as(run.out()).isZero();
+    assertThat(summary.get("reportsSent").asLong()).isEqualTo(600);
+    assertThat(summary.get("reportsOk").asLong()).isEqualTo(600);
+    assertThat(summary.get("elapsedSec").asDouble()).isEqualTo(2.0);
+    assertThat(summary.get("reportsPerSec").asDouble()).isEqualTo(300.0);
+    assertThat(summary.get("maxMs").asDouble()).isLessThan(1000.0);
+    assertThat(server.accepted()).hasSize(600);
+  }
+
+  @Test
   void perNodeTokensAndInjectedFaults() throws IOException {
     Path tokens = Files.writeString(dir.resolve("tokens.txt"), "sim-0 a\nsim-1 b\nsim-2 c\n");
 

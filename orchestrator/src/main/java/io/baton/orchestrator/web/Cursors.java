@@ -55,7 +55,10 @@ public class Cursors {
     } catch (IllegalArgumentException e) {
       throw invalid();
     }
-    if (!MessageDigest.isEqual(signature, mac(scope, payload))) {
+    // Only the canonical encoding counts: unused low bits of the last character must not vary.
+    if (!ENCODER.encodeToString(payload).equals(cursor.substring(0, dot))
+        || !ENCODER.encodeToString(signature).equals(cursor.substring(dot + 1))
+        || !MessageDigest.isEqual(signature, mac(scope, payload))) {
       throw invalid();
     }
     List<String> position =

@@ -110,7 +110,14 @@ class JobsApiIT extends IntegrationTest {
     String tampered = cursor.substring(0, cursor.length() - 1) + (last == 'A' ? 'B' : 'A');
     String payloadTampered = (cursor.charAt(0) == 'M' ? 'N' : 'M') + cursor.substring(1);
 
+    int dot = cursor.indexOf('.');
+    String macTampered =
+        cursor.substring(0, dot + 1)
+            + (cursor.charAt(dot + 1) == 'A' ? 'Q' : 'A')
+            + cursor.substring(dot + 2);
+
     api.get("/api/v1/jobs?limit=1&cursor=" + tampered).problem(400, "invalid-parameter");
+    api.get("/api/v1/jobs?limit=1&cursor=" + macTampered).problem(400, "invalid-parameter");
     api.get("/api/v1/jobs?limit=1&cursor=" + payloadTampered).problem(400, "invalid-parameter");
     api.get("/api/v1/jobs?limit=1&cursor=garbage").problem(400, "invalid-parameter");
     api.get("/api/v1/jobs?limit=1&state=QUEUED&cursor=" + cursor).problem(400, "invalid-parameter");
