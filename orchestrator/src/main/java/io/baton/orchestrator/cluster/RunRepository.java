@@ -78,12 +78,10 @@ class RunRepository {
 
   /** The furthest step any attempt reached. */
   long lastStep(UUID job) {
-    Long step =
-        jdbc.sql("SELECT max(step) FROM job_progress WHERE job_id = :job")
-            .param("job", job)
-            .query(Long.class)
-            .single();
-    return step == null ? 0 : step;
+    return jdbc.sql("SELECT coalesce(max(step), 0) FROM job_progress WHERE job_id = :job")
+        .param("job", job)
+        .query(Long.class)
+        .single();
   }
 
   /** Reported checkpoints, newest first. */

@@ -46,6 +46,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
           EmbeddedPostgres.builder()
               .setDataDirectory(pgData)
               .setCleanDataDirectory(false)
+              // Closed by the Spring context, after everything that uses it; the library's own
+              // JVM hook would stop PostgreSQL while the context is still shutting down.
+              .setRegisterShutdownHook(false)
               .setPGStartupWait(startupTimeout)
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setServerConfig("max_connections", "200")

@@ -175,6 +175,23 @@ class RunAndRecoverIT {
     assertThat(freeChips()).isEqualTo(32);
   }
 
+  @Test
+  void aCommandThatCannotStartFailsTheJobOnceItsRestartsAreSpent() throws Exception {
+    ObjectNode spec = spec(10, 0, 5);
+    spec.set("command", JSON.createArrayNode().add("no-such-program-here"));
+    spec.put("maxRestarts", 1);
+
+    String id = submit(spec);
+    JsonNode done = await(id, j -> terminal(j), Duration.ofSeconds(60));
+
+    assertThat(done.get("state").asString()).isEqualTo("FAILED");
+    assertThat(done.get("restarts").asInt()).isEqualTo(2);
+    assertThat(done.get("reason").asString())
+        .contains("exited with code 127")
+        .contains("restart budget spent");
+    assertThat(freeChips()).isEqualTo(32);
+  }
+
   // ---- helpers ----
 
   private ObjectNode spec(int steps, int stepMillis, int checkpointEvery) {

@@ -164,12 +164,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     if (ranks == null) {
       return List.of();
     }
-    return ranks.stream()
-        .map(
-            r ->
-                new RankState(
-                    r.rank(), r.node(), r.process().isAlive() ? null : r.process().exitValue()))
-        .toList();
+    return ranks.stream().map(r -> new RankState(r.rank(), r.node(), r.exitCode())).toList();
   }
 
   @Override
