@@ -1,14 +1,12 @@
 package io.baton.orchestrator.idempotency;
 
+import io.baton.orchestrator.persistence.ClusteredSchedules;
 import java.time.Clock;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
-import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
-import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -43,24 +41,13 @@ public class IdempotencyKeyPurge implements Job {
 
     @Bean
     JobDetail idempotencyKeyPurgeJob() {
-      return JobBuilder.newJob(IdempotencyKeyPurge.class)
-          .withIdentity("idempotency-key-purge", "baton")
-          .storeDurably()
-          .build();
+      return ClusteredSchedules.job(IdempotencyKeyPurge.class, "idempotency-key-purge");
     }
 
     @Bean
     Trigger idempotencyKeyPurgeTrigger(
         JobDetail idempotencyKeyPurgeJob, IdempotencyProperties properties) {
-      return TriggerBuilder.newTrigger()
-          .forJob(idempotencyKeyPurgeJob)
-          .withIdentity("idempotency-key-purge", "baton")
-          .withSchedule(
-              SimpleScheduleBuilder.simpleSchedule()
-                  .withIntervalInMilliseconds(properties.purgeInterval().toMillis())
-                  .repeatForever()
-                  .withMisfireHandlingInstructionNextWithRemainingCount())
-          .build();
+      return ClusteredSchedules.every(idempotencyKeyPurgeJob, properties.purgeInterval());
     }
   }
 }

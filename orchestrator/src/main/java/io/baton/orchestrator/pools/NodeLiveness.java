@@ -2,17 +2,15 @@ package io.baton.orchestrator.pools;
 
 import io.baton.orchestrator.events.Event;
 import io.baton.orchestrator.events.EventLog;
+import io.baton.orchestrator.persistence.ClusteredSchedules;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
-import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
-import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -94,23 +92,12 @@ public class NodeLiveness {
 
     @Bean
     JobDetail nodeLivenessJob() {
-      return JobBuilder.newJob(SweepJob.class)
-          .withIdentity("node-liveness", "baton")
-          .storeDurably()
-          .build();
+      return ClusteredSchedules.job(SweepJob.class, "node-liveness");
     }
 
     @Bean
     Trigger nodeLivenessTrigger(JobDetail nodeLivenessJob, NodesProperties properties) {
-      return TriggerBuilder.newTrigger()
-          .forJob(nodeLivenessJob)
-          .withIdentity("node-liveness", "baton")
-          .withSchedule(
-              SimpleScheduleBuilder.simpleSchedule()
-                  .withIntervalInMilliseconds(properties.livenessCheckInterval().toMillis())
-                  .repeatForever()
-                  .withMisfireHandlingInstructionNextWithRemainingCount())
-          .build();
+      return ClusteredSchedules.every(nodeLivenessJob, properties.livenessCheckInterval());
     }
   }
 }

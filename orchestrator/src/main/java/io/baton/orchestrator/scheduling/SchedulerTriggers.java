@@ -1,17 +1,15 @@
 package io.baton.orchestrator.scheduling;
 
 import io.baton.orchestrator.jobs.JobSubmitted;
+import io.baton.orchestrator.persistence.ClusteredSchedules;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
-import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
-import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -92,23 +90,12 @@ public class SchedulerTriggers {
 
     @Bean
     JobDetail schedulerTickJob() {
-      return JobBuilder.newJob(TickJob.class)
-          .withIdentity("scheduler-tick", "baton")
-          .storeDurably()
-          .build();
+      return ClusteredSchedules.job(TickJob.class, "scheduler-tick");
     }
 
     @Bean
     Trigger schedulerTickTrigger(JobDetail schedulerTickJob, SchedulerProperties properties) {
-      return TriggerBuilder.newTrigger()
-          .forJob(schedulerTickJob)
-          .withIdentity("scheduler-tick", "baton")
-          .withSchedule(
-              SimpleScheduleBuilder.simpleSchedule()
-                  .withIntervalInMilliseconds(properties.tickInterval().toMillis())
-                  .repeatForever()
-                  .withMisfireHandlingInstructionNextWithRemainingCount())
-          .build();
+      return ClusteredSchedules.every(schedulerTickJob, properties.tickInterval());
     }
   }
 }
