@@ -35,7 +35,8 @@ final class IngestBench {
     double p99;
     double max = 0;
     try (Orchestrator orchestrator = Orchestrator.start(root, work.resolve("data"))) {
-      Path tokens = issueTokens(orchestrator, work.resolve("tokens.txt"));
+      Path tokens =
+          orchestrator.issueTokens("ascend-910b", "bench-", NODES, work.resolve("tokens.txt"));
       // Every node's first report registers it (node READY, 8 chip events): a burst of 45,000
       // events, and a cold JIT. Sustained means after that, so it runs first and is not counted.
       JsonNode warmup =
@@ -121,32 +122,6 @@ final class IngestBench {
     boolean sustained() {
       return achieved >= 0.95 * offered && p99 <= 1000 && failed <= achieved * 0.001;
     }
-  }
-
-  private static Path issueTokens(Orchestrator orchestrator, Path file) throws Exception {
-    StringBuilder lines = new StringBuilder();
-    for (int from = 0; from < NODES; from += 1000) {
-      List<String> names = new ArrayList<>();
-      for (int i = from; i < Math.min(NODES, from + 1000); i++) {
-        names.add("bench-" + i);
-      }
-      String body = JSON.writeValueAsString(Map.of("pool", "ascend-910b", "nodes", names));
-      var response =
-          orchestrator.post("/api/v1/admin/node-tokens", body, orchestrator.adminToken());
-      if (response.statusCode() != 201) {
-        throw new IllegalStateException(
-            "issuing tokens: " + response.statusCode() + " " + response.body());
-      }
-      for (JsonNode token : JSON.readTree(response.body()).get("items")) {
-        lines
-            .append(token.get("node").asString())
-            .append(' ')
-            .append(token.get("token").asString())
-            .append('\n');
-      }
-    }
-    Files.writeString(file, lines);
-    return file;
   }
 
   private static JsonNode simulate(

@@ -21,6 +21,9 @@ final class Orchestrator implements AutoCloseable {
   final Process process;
   final Path dataDir;
   final int port;
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
+
   final HttpClient http = HttpClient.newHttpClient();
 
   private Orchestrator(Process process, Path dataDir, int port) {
@@ -62,6 +65,35 @@ final class Orchestrator implements AutoCloseable {
 
   String adminToken() throws IOException {
     return Files.readString(dataDir.resolve("admin-token")).trim();
+  }
+
+  /**
+   * Registers {@code nodes} nodes {@code <prefix><i>} in {@code pool} through the admin API and
+   * writes their tokens as {@code node token} lines, the format {@code simulate --tokens} reads.
+   */
+  Path issueTokens(String pool, String prefix, int nodes, Path file) throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int from = 0; from < nodes; from += 1000) {
+      List<String> names = new ArrayList<>();
+      for (int i = from; i < Math.min(nodes, from + 1000); i++) {
+        names.add(prefix + i);
+      }
+      String body = JSON.writeValueAsString(java.util.Map.of("pool", pool, "nodes", names));
+      HttpResponse<String> response = post("/api/v1/admin/node-tokens", body, adminToken());
+      if (response.statusCode() != 201) {
+        throw new IllegalStateException(
+            "issuing tokens: " + response.statusCode() + " " + response.body());
+      }
+      for (tools.jackson.databind.JsonNode token : JSON.readTree(response.body()).get("items")) {
+        lines
+            .append(token.get("node").asString())
+            .append(' ')
+            .append(token.get("token").asString())
+            .append('\n');
+      }
+    }
+    Files.writeString(file, lines);
+    return file;
   }
 
   HttpResponse<String> post(String path, String json, String token) throws Exception {

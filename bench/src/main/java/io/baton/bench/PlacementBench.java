@@ -107,27 +107,8 @@ final class PlacementBench {
   private static Scale scale(
       Path root, Orchestrator orchestrator, Path work, String pool, int nodes, int jobs)
       throws Exception {
-    Path tokens = work.resolve(pool + "-tokens.txt");
-    StringBuilder lines = new StringBuilder();
-    for (int from = 0; from < nodes; from += 1000) {
-      List<String> names = new ArrayList<>();
-      for (int i = from; i < Math.min(nodes, from + 1000); i++) {
-        names.add(pool + "-" + i);
-      }
-      var response =
-          orchestrator.post(
-              "/api/v1/admin/node-tokens",
-              JSON.writeValueAsString(Map.of("pool", pool, "nodes", names)),
-              orchestrator.adminToken());
-      for (JsonNode token : JSON.readTree(response.body()).get("items")) {
-        lines
-            .append(token.get("node").asString())
-            .append(' ')
-            .append(token.get("token").asString())
-            .append('\n');
-      }
-    }
-    Files.writeString(tokens, lines);
+    Path tokens =
+        orchestrator.issueTokens(pool, pool + "-", nodes, work.resolve(pool + "-tokens.txt"));
     Process agents =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
