@@ -26,6 +26,12 @@ public final class BatonSchemas {
   /** The training-job resource the API returns. */
   public static final String JOB = "job";
 
+  /** What {@code POST /api/v1/promotions} takes. */
+  public static final String PROMOTION_REQUEST = "promotion-request";
+
+  /** What {@code POST /api/v1/endpoints/{name}/rollback} takes. */
+  public static final String ROLLBACK_REQUEST = "rollback-request";
+
   private static final SchemaRegistry REGISTRY =
       SchemaRegistry.withDefaultDialect(
           SpecificationVersion.DRAFT_2020_12,

@@ -62,7 +62,7 @@ class BatonSchemasTest {
   }
 
   @Test
-  void checkpointNeedsExactlyOneOfDirAndUri() {
+  void checkpointTakesDirOrUriNotBoth() {
     String both =
         "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,"
             + "\"checkpoint\":{\"dir\":\"/c\",\"uri\":\"s3://b/c\"}}";
@@ -70,6 +70,29 @@ class BatonSchemasTest {
     assertThat(BatonSchemas.validate(BatonSchemas.JOB_SPEC, JSON.readTree(both)))
         .extracting(Violation::field)
         .contains("checkpoint");
+    String retentionOnly =
+        "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,"
+            + "\"checkpoint\":{\"keepLast\":2}}";
+    assertThat(BatonSchemas.validate(BatonSchemas.JOB_SPEC, JSON.readTree(retentionOnly)))
+        .isEmpty();
+  }
+
+  @Test
+  void promotionRequestsAreValidated() {
+    String valid =
+        "{\"checkpointId\":\"0b6f3c1e-8f7e-4a53-9d2a-4c0f1c9a7e11\",\"endpoint\":\"demo\","
+            + "\"thresholds\":{\"eval_accuracy\":{\"min\":0.8}},\"replicas\":2}";
+    assertThat(BatonSchemas.validate(BatonSchemas.PROMOTION_REQUEST, JSON.readTree(valid)))
+        .isEmpty();
+    String invalid =
+        "{\"checkpointId\":\"nope\",\"endpoint\":\"Not_A_Name\",\"replicas\":0,\"extra\":1}";
+    assertThat(BatonSchemas.validate(BatonSchemas.PROMOTION_REQUEST, JSON.readTree(invalid)))
+        .extracting(Violation::field)
+        .contains("checkpointId", "endpoint", "replicas");
+    assertThat(
+            BatonSchemas.validate(BatonSchemas.ROLLBACK_REQUEST, JSON.readTree("{\"revision\":0}")))
+        .extracting(Violation::field)
+        .contains("revision");
   }
 
   @Test

@@ -27,6 +27,19 @@ public interface ClusterBackend {
   String checkpointDir(UUID jobId, String requested);
 
   /**
+   * Deletes a checkpoint: each of {@code files} (relative to {@code checkpointDir}) that lies in a
+   * subdirectory of it takes that whole first-level subdirectory (e.g. {@code step-100/}) with it;
+   * a file directly in it goes alone. Files already gone are no error.
+   */
+  void deleteCheckpointFiles(String checkpointDir, java.util.List<String> files);
+
+  /** Hashes a checkpoint file where the ranks wrote it (SHA-256, hex) and measures its size. */
+  FileDigest digest(String file);
+
+  /** A file's SHA-256 and size; {@code exists} false (and the rest empty) when it is not there. */
+  record FileDigest(boolean exists, String sha256, long sizeBytes) {}
+
+  /**
    * An attempt to start.
    *
    * @param env the spec's extra environment

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * before.
  */
 @Component
-class ResumePoint {
+public class ResumePoint {
 
   private final RunRepository runs;
 
@@ -45,7 +45,8 @@ class ResumePoint {
     return new Choice(null, 0, skipped);
   }
 
-  static String sha256(Path file) {
+  /** The file's SHA-256 in hex; empty when it cannot be read. */
+  public static String sha256(Path file) {
     if (!Files.isRegularFile(file)) {
       return "";
     }

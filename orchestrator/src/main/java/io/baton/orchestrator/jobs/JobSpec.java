@@ -48,9 +48,10 @@ public record JobSpec(
    * @param dir a directory (local backend or shared volume)
    * @param uri or a URI (object storage)
    * @param everySteps how often the trainer is asked to checkpoint
+   * @param keepLast retention: how many of the newest checkpoints to keep
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record CheckpointSpec(String dir, String uri, Integer everySteps) {}
+  public record CheckpointSpec(String dir, String uri, Integer everySteps, Integer keepLast) {}
 
   /**
    * Promotion policy, applied when the job succeeds.
@@ -63,6 +64,9 @@ public record JobSpec(
    * @param parity tolerances of the golden-set comparison
    * @param requireApproval whether a person approves before rollout
    * @param converter command that converts the checkpoint for serving
+   * @param pool the INFERENCE pool of the endpoint, when this promotion creates it
+   * @param replicas serving replicas of the endpoint
+   * @param readinessTimeoutSeconds how long a replica may take to become ready
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record PromotionSpec(
@@ -73,7 +77,10 @@ public record JobSpec(
       Map<String, Bound> thresholds,
       Parity parity,
       Boolean requireApproval,
-      Converter converter) {}
+      Converter converter,
+      String pool,
+      Integer replicas,
+      Integer readinessTimeoutSeconds) {}
 
   /** Inclusive bounds of a metric. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -88,6 +88,9 @@ public final class JobSpecChecks {
                 spec.nodes() + " nodes requested; pool '" + pool.name() + "' has " + pool.nodes()));
       }
     }
+    if (spec.promotion() != null) {
+      violations.addAll(inferencePool("promotion.pool", spec.promotion().pool(), pools));
+    }
     for (String name : new TreeSet<>(spec.env().keySet())) {
       if (name.startsWith("BATON_") || RESERVED_ENV.contains(name)) {
         violations.add(
@@ -97,5 +100,29 @@ public final class JobSpecChecks {
       }
     }
     return violations;
+  }
+
+  /**
+   * Violations of an endpoint's pool: a named pool must exist and serve inference; without a name
+   * some INFERENCE pool must exist.
+   */
+  public static List<FieldViolation> inferencePool(
+      String field, String requested, Collection<Pool> pools) {
+    TreeSet<String> inference = new TreeSet<>();
+    pools.stream()
+        .filter(p -> p.role() == PoolRole.INFERENCE)
+        .forEach(p -> inference.add(p.name()));
+    if (requested == null) {
+      return inference.isEmpty()
+          ? List.of(new FieldViolation(field, "no INFERENCE pool is configured to serve from"))
+          : List.of();
+    }
+    if (!inference.contains(requested)) {
+      return List.of(
+          new FieldViolation(
+              field,
+              "'" + requested + "' is not an INFERENCE pool; inference pools: " + inference));
+    }
+    return List.of();
   }
 }

@@ -141,12 +141,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
           "baton: cannot start " + launch.command() + ": " + e.getMessage() + "\n");
       throw e;
     }
-    Files.writeString(
-        dir.resolve("pid"),
-        process.pid()
-            + " "
-            + process.info().startInstant().map(Instant::toString).orElse("")
-            + "\n");
+    writePid(dir.resolve("pid"), process);
     return new Rank(placement.rank(), placement.node(), process, dir);
   }
 
@@ -200,6 +195,41 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     return dir.toString();
   }
 
+  @Override
+  public FileDigest digest(String file) {
+    Path path = Path.of(file);
+    if (!Files.isRegularFile(path)) {
+      return new FileDigest(false, null, 0);
+    }
+    try {
+      long size = Files.size(path);
+      return new FileDigest(true, io.baton.orchestrator.cluster.ResumePoint.sha256(path), size);
+    } catch (IOException e) {
+      return new FileDigest(false, null, 0);
+    }
+  }
+
+  @Override
+  public void deleteCheckpointFiles(String checkpointDir, List<String> files) {
+    Path base = Path.of(checkpointDir).toAbsolutePath().normalize();
+    for (String name : files) {
+      Path file = base.resolve(name).normalize();
+      if (!file.startsWith(base) || file.equals(base)) {
+        throw new IllegalArgumentException(name + " is not inside " + base);
+      }
+      Path doomed = base.resolve(base.relativize(file).getName(0));
+      try (Stream<Path> tree = Files.walk(doomed)) {
+        for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (java.nio.file.NoSuchFileException gone) {
+        // Deleted before.
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete " + doomed, e);
+      }
+    }
+  }
+
   /** Terminates the process and its descendants: a grace period, then a kill. */
   static void kill(Process process) {
     kill(process.toHandle());
@@ -220,18 +250,28 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
   }
 
   /** Ranks of a killed orchestrator, found by their pid files, are stopped before anything runs. */
-  private void stopOrphans() {
-    if (!Files.isDirectory(work)) {
+  static void stopOrphans(Path root, int depth) {
+    if (!Files.isDirectory(root)) {
       return;
     }
-    try (Stream<Path> files = Files.walk(work, 4)) {
-      files.filter(f -> f.getFileName().toString().equals("pid")).forEach(this::stopOrphan);
+    try (Stream<Path> files = Files.walk(root, depth)) {
+      files.filter(f -> f.getFileName().toString().equals("pid")).forEach(LocalBackend::stopOrphan);
     } catch (IOException e) {
-      log.warn("Cannot look for orphaned ranks in {}: {}", work, e.toString());
+      log.warn("Cannot look for orphaned processes in {}: {}", root, e.toString());
     }
   }
 
-  private void stopOrphan(Path pidFile) {
+  /** Writes {@code <pid> <start instant>} to the file, so a later run can tell it is the same. */
+  static void writePid(Path file, Process process) throws IOException {
+    Files.writeString(
+        file,
+        process.pid()
+            + " "
+            + process.info().startInstant().map(Instant::toString).orElse("")
+            + "\n");
+  }
+
+  private static void stopOrphan(Path pidFile) {
     try {
       String[] fields = Files.readString(pidFile).trim().split(" ");
       Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(fields[0]));
@@ -246,7 +286,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
               .orElse("")
               .equals(fields[1])) {
         log.warn(
-            "Stopping rank left running by a previous run: pid {} ({})",
+            "Stopping a process left running by a previous run: pid {} ({})",
             fields[0],
             pidFile.getParent());
         kill(handle.get());
@@ -259,7 +299,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
 
   @Override
   public void start() {
-    stopOrphans();
+    stopOrphans(work, 4);
     running = true;
   }
 

@@ -1,0 +1,315 @@
+package io.baton.orchestrator.endpoints;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The {@code endpoints}, {@code endpoint_revisions} and {@code rollouts} tables. */
+@Repository
+public class EndpointRepository {
+
+  private static final String ROLLOUT_COLUMNS =
+      "id, endpoint, revision, from_revision, kind, promotion_id, state, reason, evidence::text AS"
+          + " evidence, actor, created_at, updated_at, ended_at";
+  private static final String REVISION_COLUMNS =
+      "endpoint, revision, checkpoint_id, job_id, promotion_id, artifact, golden, sha256,"
+          + " parity::text AS parity, created_at";
+
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  EndpointRepository(JdbcClient jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  /** An endpoint as stored; replicas and urls come from the backend. */
+  public record Row(
+      String name,
+      String pool,
+      String state,
+      int desiredReplicas,
+      Integer currentRevision,
+      long version,
+      Instant createdAt,
+      Instant updatedAt) {}
+
+  /** A revision as stored. */
+  public record RevisionRow(
+      String endpoint,
+      int revision,
+      UUID checkpointId,
+      UUID jobId,
+      UUID promotionId,
+      String artifact,
+      String golden,
+      String sha256,
+      JsonNode parity,
+      Instant createdAt) {}
+
+  /** Creates the endpoint, EMPTY, unless it exists; either way returns it locked. */
+  public Row createIfAbsentAndLock(String name, String pool, int desired, Instant now) {
+    jdbc.sql(
+            """
+            INSERT INTO endpoints (name, pool, state, desired_replicas, created_at, updated_at)
+            VALUES (:name, :pool, 'EMPTY', :desired, :now, :now)
+            ON CONFLICT (name) DO NOTHING
+            """)
+        .param("name", name)
+        .param("pool", pool)
+        .param("desired", desired)
+        .param("now", utc(now))
+        .update();
+    return lock(name).orElseThrow();
+  }
+
+  public Optional<Row> find(String name) {
+    return jdbc.sql("SELECT * FROM endpoints WHERE name = :name")
+        .param("name", name)
+        .query(EndpointRepository::row)
+        .optional();
+  }
+
+  Optional<Row> lock(String name) {
+    return jdbc.sql("SELECT * FROM endpoints WHERE name = :name FOR UPDATE")
+        .param("name", name)
+        .query(EndpointRepository::row)
+        .optional();
+  }
+
+  List<Row> all() {
+    return jdbc.sql("SELECT * FROM endpoints ORDER BY name").query(EndpointRepository::row).list();
+  }
+
+  void update(String name, String state, Integer currentRevision, int desired, Instant now) {
+    jdbc.sql(
+            """
+            UPDATE endpoints SET state = :state, current_revision = :current,
+                   desired_replicas = :desired, version = version + 1, updated_at = :now
+             WHERE name = :name
+            """)
+        .param("state", state)
+        .param("current", currentRevision)
+        .param("desired", desired)
+        .param("now", utc(now))
+        .param("name", name)
+        .update();
+  }
+
+  /** Adds the next revision of a locked endpoint and returns its number. */
+  int addRevision(
+      String endpoint,
+      UUID checkpointId,
+      UUID jobId,
+      UUID promotionId,
+      String artifact,
+      String golden,
+      String sha256,
+      JsonNode parity,
+      Instant now) {
+    return jdbc.sql(
+            """
+            INSERT INTO endpoint_revisions (endpoint, revision, checkpoint_id, job_id, promotion_id,
+                                            artifact, golden, sha256, parity, created_at)
+            SELECT :endpoint, COALESCE(max(revision), 0) + 1, :checkpoint, :job, :promotion,
+                   :artifact, :golden, :sha256, CAST(:parity AS jsonb), :now
+              FROM endpoint_revisions WHERE endpoint = :endpoint
+            RETURNING revision
+            """)
+        .param("endpoint", endpoint)
+        .param("checkpoint", checkpointId)
+        .param("job", jobId)
+        .param("promotion", promotionId)
+        .param("artifact", artifact)
+        .param("golden", golden)
+        .param("sha256", sha256)
+        .param("parity", parity == null ? null : parity.toString())
+        .param("now", utc(now))
+        .query(Integer.class)
+        .single();
+  }
+
+  Optional<RevisionRow> revision(String endpoint, int revision) {
+    return jdbc.sql(
+            "SELECT "
+                + REVISION_COLUMNS
+                + " FROM endpoint_revisions WHERE endpoint = :endpoint AND revision = :revision")
+        .param("endpoint", endpoint)
+        .param("revision", revision)
+        .query(this::revisionRow)
+        .optional();
+  }
+
+  List<RevisionRow> revisions(String endpoint) {
+    return jdbc.sql(
+            "SELECT "
+                + REVISION_COLUMNS
+                + " FROM endpoint_revisions WHERE endpoint = :endpoint ORDER BY revision DESC")
+        .param("endpoint", endpoint)
+        .query(this::revisionRow)
+        .list();
+  }
+
+  void insertRollout(
+      UUID id,
+      String endpoint,
+      int revision,
+      Integer fromRevision,
+      String kind,
+      UUID promotionId,
+      String reason,
+      String actor,
+      Instant now) {
+    jdbc.sql(
+            """
+            INSERT INTO rollouts (id, endpoint, revision, from_revision, kind, promotion_id, state,
+                                  reason, actor, created_at, updated_at)
+            VALUES (:id, :endpoint, :revision, :from, :kind, :promotion, 'PENDING', :reason, :actor,
+                    :now, :now)
+            """)
+        .param("id", id)
+        .param("endpoint", endpoint)
+        .param("revision", revision)
+        .param("from", fromRevision)
+        .param("kind", kind)
+        .param("promotion", promotionId)
+        .param("reason", reason)
+        .param("actor", actor)
+        .param("now", utc(now))
+        .update();
+  }
+
+  Optional<Rollout> rollout(UUID id) {
+    return jdbc.sql("SELECT " + ROLLOUT_COLUMNS + " FROM rollouts WHERE id = :id")
+        .param("id", id)
+        .query(this::rolloutRow)
+        .optional();
+  }
+
+  Optional<Rollout> inFlight(String endpoint) {
+    return jdbc.sql(
+            "SELECT "
+                + ROLLOUT_COLUMNS
+                + " FROM rollouts WHERE endpoint = :endpoint"
+                + " AND state IN ('PENDING', 'CANARY', 'SCALING')")
+        .param("endpoint", endpoint)
+        .query(this::rolloutRow)
+        .optional();
+  }
+
+  List<Rollout> allInFlight() {
+    return jdbc.sql(
+            "SELECT "
+                + ROLLOUT_COLUMNS
+                + " FROM rollouts WHERE state IN ('PENDING', 'CANARY', 'SCALING')"
+                + " ORDER BY created_at")
+        .query(this::rolloutRow)
+        .list();
+  }
+
+  /** An endpoint's rollouts, newest first. */
+  List<Rollout> rollouts(String endpoint, int limit) {
+    return jdbc.sql(
+            "SELECT "
+                + ROLLOUT_COLUMNS
+                + " FROM rollouts WHERE endpoint = :endpoint ORDER BY created_at DESC LIMIT :limit")
+        .param("endpoint", endpoint)
+        .param("limit", limit)
+        .query(this::rolloutRow)
+        .list();
+  }
+
+  /** Successful rollouts of an endpoint, oldest first: from these, who served when. */
+  List<Rollout> succeeded(String endpoint) {
+    return jdbc.sql(
+            "SELECT "
+                + ROLLOUT_COLUMNS
+                + " FROM rollouts WHERE endpoint = :endpoint AND state = 'SUCCEEDED'"
+                + " ORDER BY ended_at, created_at")
+        .param("endpoint", endpoint)
+        .query(this::rolloutRow)
+        .list();
+  }
+
+  /** Moves an in-flight rollout on; false when it is no longer in flight. */
+  boolean updateRollout(
+      UUID id, String state, String reason, JsonNode evidence, boolean ended, Instant now) {
+    return jdbc.sql(
+                """
+                UPDATE rollouts SET state = :state, reason = COALESCE(:reason, reason),
+                       evidence = CAST(:evidence AS jsonb), updated_at = :now,
+                       ended_at = CASE WHEN :ended THEN CAST(:now AS timestamptz) END
+                 WHERE id = :id AND state IN ('PENDING', 'CANARY', 'SCALING')
+                """)
+            .param("state", state)
+            .param("reason", reason)
+            .param("evidence", evidence.toString())
+            .param("now", utc(now))
+            .param("ended", ended)
+            .param("id", id)
+            .update()
+        == 1;
+  }
+
+  private static Row row(ResultSet rs, int n) throws SQLException {
+    return new Row(
+        rs.getString("name"),
+        rs.getString("pool"),
+        rs.getString("state"),
+        rs.getInt("desired_replicas"),
+        (Integer) rs.getObject("current_revision"),
+        rs.getLong("version"),
+        instant(rs.getTimestamp("created_at")),
+        instant(rs.getTimestamp("updated_at")));
+  }
+
+  private RevisionRow revisionRow(ResultSet rs, int n) throws SQLException {
+    String parity = rs.getString("parity");
+    return new RevisionRow(
+        rs.getString("endpoint"),
+        rs.getInt("revision"),
+        rs.getObject("checkpoint_id", UUID.class),
+        rs.getObject("job_id", UUID.class),
+        rs.getObject("promotion_id", UUID.class),
+        rs.getString("artifact"),
+        rs.getString("golden"),
+        rs.getString("sha256"),
+        parity == null ? null : json.readTree(parity),
+        instant(rs.getTimestamp("created_at")));
+  }
+
+  private Rollout rolloutRow(ResultSet rs, int n) throws SQLException {
+    return new Rollout(
+        rs.getObject("id", UUID.class),
+        rs.getString("endpoint"),
+        rs.getInt("revision"),
+        (Integer) rs.getObject("from_revision"),
+        rs.getString("kind"),
+        rs.getObject("promotion_id", UUID.class),
+        rs.getString("state"),
+        rs.getString("reason"),
+        json.readTree(rs.getString("evidence")),
+        rs.getString("actor"),
+        instant(rs.getTimestamp("created_at")),
+        instant(rs.getTimestamp("updated_at")),
+        instant(rs.getTimestamp("ended_at")));
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+}

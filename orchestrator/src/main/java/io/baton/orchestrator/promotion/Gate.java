@@ -1,0 +1,27 @@
+package io.baton.orchestrator.promotion;
+
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One gate of a promotion as it ran.
+ *
+ * @param name the gate: {@code VERIFYING}, {@code CONVERTING}, {@code EVALUATING}, {@code PARITY},
+ *     {@code AWAITING_APPROVAL}, {@code ROLLING_OUT}
+ * @param verdict {@code RUNNING} (or {@code WAITING} for approval) until it ends, then {@code
+ *     PASSED}, {@code FAILED} or {@code SKIPPED}
+ * @param evidence the numbers behind the verdict: hashes, metric values, max error, readiness time
+ */
+public record Gate(
+    String name, String verdict, JsonNode evidence, Instant startedAt, Instant endedAt) {
+
+  public static final String RUNNING = "RUNNING";
+  public static final String WAITING = "WAITING";
+  public static final String PASSED = "PASSED";
+  public static final String FAILED = "FAILED";
+  public static final String SKIPPED = "SKIPPED";
+
+  public boolean ended() {
+    return endedAt != null;
+  }
+}

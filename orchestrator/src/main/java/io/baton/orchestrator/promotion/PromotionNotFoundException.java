@@ -1,0 +1,12 @@
+package io.baton.orchestrator.promotion;
+
+import io.baton.orchestrator.problems.NotFoundException;
+import java.util.UUID;
+
+/** No promotion has this id. */
+public class PromotionNotFoundException extends NotFoundException {
+
+  PromotionNotFoundException(UUID id) {
+    super("promotion", id.toString());
+  }
+}
