@@ -49,7 +49,8 @@ class ArchitectureTest {
             "web",
             "persistence",
             "problems",
-            "idempotency");
+            "idempotency",
+            "webhooks");
     Path root = SOURCES.resolve("io/baton/orchestrator");
     try (Stream<Path> files = Files.walk(root)) {
       List<String> misplaced =

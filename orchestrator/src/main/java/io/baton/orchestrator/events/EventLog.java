@@ -83,7 +83,7 @@ public class EventLog {
   }
 
   /** Events after a position, in feed order, only from transactions no longer in flight. */
-  List<Positioned> feed(FeedPosition after, int limit) {
+  public List<Positioned> feed(FeedPosition after, int limit) {
     return jdbc.sql(
             "SELECT "
                 + COLUMNS
@@ -110,7 +110,7 @@ public class EventLog {
   }
 
   /** The newest position a reader can see now. */
-  FeedPosition head() {
+  public FeedPosition head() {
     return jdbc.sql(
             """
             SELECT id, txid::text AS txid FROM events
@@ -140,5 +140,5 @@ public class EventLog {
   }
 
   /** An event with its feed position. */
-  record Positioned(FeedPosition position, Event event) {}
+  public record Positioned(FeedPosition position, Event event) {}
 }

@@ -5,9 +5,9 @@ package io.baton.orchestrator.events;
  * reading only transactions older than all in flight means a reader never skips an event that
  * commits late.
  */
-record FeedPosition(long txid, long id) implements Comparable<FeedPosition> {
+public record FeedPosition(long txid, long id) implements Comparable<FeedPosition> {
 
-  static final FeedPosition START = new FeedPosition(0, 0);
+  public static final FeedPosition START = new FeedPosition(0, 0);
 
   @Override
   public int compareTo(FeedPosition other) {

@@ -22,7 +22,14 @@ import org.springframework.test.context.DynamicPropertySource;
       "baton.ingest.max-progress-points-per-job=500",
       "baton.scheduler.automatic=false",
       "baton.recovery.automatic=false",
-      "baton.cluster.local.agents=false"
+      "baton.cluster.local.agents=false",
+      "baton.webhooks.dispatch-interval=200ms",
+      "baton.webhooks.send-interval=100ms",
+      "baton.webhooks.backoff-base=100ms",
+      "baton.webhooks.backoff-cap=400ms",
+      "baton.webhooks.max-attempts=4",
+      "baton.webhooks.connect-timeout=1s",
+      "baton.webhooks.request-timeout=2s"
     })
 public abstract class IntegrationTest {
 

@@ -1,0 +1,137 @@
+package io.baton.orchestrator.webhooks;
+
+import io.baton.orchestrator.events.FeedPosition;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Subscriptions and the dispatcher's place in the event feed. */
+@Repository
+class WebhookRepository {
+
+  private static final String COLUMNS = "id, url, events, description, created_at";
+
+  private final JdbcClient jdbc;
+
+  WebhookRepository(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Where a page of subscriptions ends. */
+  record Position(Instant createdAt, UUID id) {}
+
+  /** What the dispatcher needs of a subscription. */
+  record Subscription(UUID id, List<String> events, CreationSnapshot created) {}
+
+  /** Inserts a subscription; it receives the events of transactions unfinished at this moment. */
+  void insert(Webhook webhook, String secret) {
+    jdbc.sql(
+            """
+            INSERT INTO webhooks (id, url, events, description, secret, created_at)
+            VALUES (:id, :url, :events, :description, :secret, :createdAt)
+            """)
+        .param("id", webhook.id())
+        .param("url", webhook.url())
+        .param("events", webhook.events().toArray(String[]::new))
+        .param("description", webhook.description())
+        .param("secret", secret)
+        .param("createdAt", utc(webhook.createdAt()))
+        .update();
+  }
+
+  Optional<Webhook> find(UUID id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM webhooks WHERE id = :id")
+        .param("id", id)
+        .query((rs, n) -> webhook(rs))
+        .optional();
+  }
+
+  /** Oldest first, after {@code (createdAt, id)} when given. */
+  List<Webhook> page(Optional<Position> after, int limit) {
+    String where = after.isPresent() ? " WHERE (created_at, id) > (:createdAt, :id)" : "";
+    JdbcClient.StatementSpec query =
+        jdbc.sql(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM webhooks"
+                    + where
+                    + " ORDER BY created_at, id LIMIT :limit")
+            .param("limit", limit);
+    if (after.isPresent()) {
+      query = query.param("createdAt", utc(after.get().createdAt())).param("id", after.get().id());
+    }
+    return query.query((rs, n) -> webhook(rs)).list();
+  }
+
+  /** Deletes the subscription and, with it, its deliveries; false when there was none. */
+  boolean delete(UUID id) {
+    return jdbc.sql("DELETE FROM webhooks WHERE id = :id").param("id", id).update() == 1;
+  }
+
+  List<Subscription> subscriptions() {
+    return jdbc.sql("SELECT id, events, start_snapshot::text AS start_snapshot FROM webhooks")
+        .query(
+            (rs, n) ->
+                new Subscription(
+                    rs.getObject("id", UUID.class),
+                    strings(rs.getArray("events")),
+                    CreationSnapshot.parse(rs.getString("start_snapshot"))))
+        .list();
+  }
+
+  /**
+   * Locks the dispatcher's cursor for the current transaction and returns it; empty before the
+   * first dispatch.
+   */
+  Optional<FeedPosition> lockCursor() {
+    return jdbc.sql("SELECT txid, event_id FROM webhook_dispatch_cursor FOR UPDATE")
+        .query(
+            (rs, n) ->
+                rs.getObject("txid") == null
+                    ? Optional.<FeedPosition>empty()
+                    : Optional.of(new FeedPosition(rs.getLong("txid"), rs.getLong("event_id"))))
+        .single();
+  }
+
+  /**
+   * Waits for a running dispatch to commit and keeps the next one waiting for the current
+   * transaction: a subscription created meanwhile is seen by the next dispatch, never skipped by
+   * one that jumped ahead while there was no subscription.
+   */
+  void holdCursor() {
+    jdbc.sql("SELECT singleton FROM webhook_dispatch_cursor FOR SHARE").query().listOfRows();
+  }
+
+  void moveCursor(FeedPosition position) {
+    jdbc.sql("UPDATE webhook_dispatch_cursor SET txid = :txid, event_id = :eventId")
+        .param("txid", position.txid())
+        .param("eventId", position.id())
+        .update();
+  }
+
+  private static Webhook webhook(ResultSet rs) throws SQLException {
+    return new Webhook(
+        rs.getObject("id", UUID.class),
+        rs.getString("url"),
+        strings(rs.getArray("events")),
+        rs.getString("description"),
+        rs.getObject("created_at", OffsetDateTime.class).toInstant());
+  }
+
+  private static List<String> strings(Array array) throws SQLException {
+    return List.copyOf(Arrays.asList((String[]) array.getArray()));
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,47 @@
+package io.baton.orchestrator.webhooks;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code baton.webhooks}: dispatching events to subscriptions and sending the deliveries.
+ *
+ * @param dispatchInterval how often new events are turned into deliveries (once across the cluster)
+ * @param dispatchBatch events read from the feed per dispatch transaction
+ * @param sendInterval how often each replica looks for due deliveries
+ * @param sendConcurrency deliveries one replica has in flight at most
+ * @param connectTimeout TCP (and TLS) connect timeout of a delivery
+ * @param requestTimeout how long a receiver may take to answer a delivery
+ * @param backoffBase delay bound of the first retry; it doubles with every failed attempt
+ * @param backoffCap the delay bound never grows beyond this
+ * @param maxAttempts a delivery is FAILED after this many unsuccessful attempts
+ * @param retention delivered and failed deliveries are purged after this long
+ * @param purgeInterval how often that purge runs (once across the cluster)
+ */
+@ConfigurationProperties("baton.webhooks")
+public record WebhooksProperties(
+    @DefaultValue("500ms") Duration dispatchInterval,
+    @DefaultValue("500") int dispatchBatch,
+    @DefaultValue("500ms") Duration sendInterval,
+    @DefaultValue("32") int sendConcurrency,
+    @DefaultValue("5s") Duration connectTimeout,
+    @DefaultValue("10s") Duration requestTimeout,
+    @DefaultValue("1s") Duration backoffBase,
+    @DefaultValue("5m") Duration backoffCap,
+    @DefaultValue("12") int maxAttempts,
+    @DefaultValue("7d") Duration retention,
+    @DefaultValue("1h") Duration purgeInterval) {
+
+  RetryPolicy retryPolicy() {
+    return new RetryPolicy(backoffBase, backoffCap, maxAttempts);
+  }
+
+  /**
+   * How long a claimed delivery stays with its sender: longer than any attempt can take, so only a
+   * sender that died loses it to another replica.
+   */
+  Duration claimLease() {
+    return connectTimeout.plus(requestTimeout).plus(Duration.ofSeconds(5));
+  }
+}
