@@ -482,6 +482,13 @@ public class RolloutRunner implements SmartLifecycle {
   public void stop() {
     loop.shutdownNow();
     drivers.shutdownNow();
+    try {
+      // Let a driver that is starting a replica finish before the backend stops every replica.
+      drivers.awaitTermination(5, TimeUnit.SECONDS);
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
