@@ -296,6 +296,29 @@ class PromotionIT {
   @Test
   void approvalGatesTheRollout() throws Exception {
     JsonNode checkpoint = shared(50);
+    // A pipeline listens: every promotion state change reaches its webhook, signed.
+    List<JsonNode> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> signatures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer receiver =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          heard.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+          signatures.add(exchange.getRequestHeaders().getFirst("Baton-Signature"));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    receiver.start();
+    Api.Response subscribed =
+        api.post(
+            "/api/v1/webhooks",
+            "{\"url\":\"http://127.0.0.1:"
+                + receiver.getAddress().getPort()
+                + "/hook\",\"events\":[\"promotion.*\"]}");
+    assertThat(subscribed.status()).as(subscribed.body()).isEqualTo(201);
+
     ObjectNode request = request(checkpoint, "approval-test");
     request.put("requireApproval", true);
     request.put("replicas", 1);
@@ -319,6 +342,23 @@ class PromotionIT {
         .isEqualTo("alice");
     api.post("/api/v1/promotions/" + id + "/approve", "{}")
         .problem(409, "promotion-not-awaiting-approval");
+    List<String> states =
+        await(
+            () ->
+                heard.stream()
+                    .filter(d -> d.at("/event/subject").asString().equals("promotion/" + id))
+                    .sorted(
+                        java.util.Comparator.comparingLong(
+                            (JsonNode d) -> d.at("/event/id").asLong()))
+                    .map(d -> d.at("/event/to").asString())
+                    .toList(),
+            seen -> seen.contains("ACTIVE"),
+            Duration.ofSeconds(30));
+    assertThat(states)
+        .containsSubsequence(
+            "PENDING", "VERIFYING", "PARITY", "AWAITING_APPROVAL", "ROLLING_OUT", "ACTIVE");
+    assertThat(signatures).allSatisfy(sig -> assertThat(sig).startsWith("sha256="));
+    receiver.stop(0);
 
     String second = api.post("/api/v1/promotions", request.toString()).json().get("id").asString();
     awaitPromotion(second, p -> p.toString().contains("WAITING"));
