@@ -212,6 +212,12 @@ public class JobRunner implements SmartLifecycle {
   @Override
   public void stop() {
     loop.shutdownNow();
+    try {
+      // A launch in progress finishes before the backend stops every rank.
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override

@@ -71,6 +71,9 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
 
   @Override
   public synchronized void launch(Launch launch) {
+    if (!running) {
+      throw new IllegalStateException("the local backend is stopped; no rank starts now");
+    }
     String key = key(launch.jobId(), launch.attempt());
     if (attempts.containsKey(key)) {
       return;
@@ -304,13 +307,13 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
   }
 
   @Override
-  public void stop() {
+  public synchronized void stop() {
+    running = false;
     attempts
         .values()
         .forEach(
             ranks ->
                 ranks.stream().filter(r -> r.process() != null).forEach(r -> kill(r.process())));
-    running = false;
   }
 
   @Override
