@@ -135,6 +135,25 @@ final class Kubelet {
         null);
   }
 
+  /** The server keeps exiting; the kubelet waits before starting it again. */
+  Pod crashLooping(Pod pod, int exitCode) {
+    return status(
+        pod,
+        "Running",
+        new ContainerStateBuilder()
+            .withNewWaiting()
+            .withReason("CrashLoopBackOff")
+            .withMessage("back-off 40s restarting failed container")
+            .endWaiting()
+            .build(),
+        new ContainerStateBuilder()
+            .withNewTerminated()
+            .withExitCode(exitCode)
+            .withReason("Error")
+            .endTerminated()
+            .build());
+  }
+
   Pod evicted(Pod pod) {
     Pod current = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get();
     current.getStatus().setPhase("Failed");
