@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * 0; a Failed one with its container's exit code (and {@code OOMKilled} when the kernel killed it);
  * a pod that cannot pull its image or start its container exited 127 as a shell would say; a pod
  * evicted or whose node vanished ended for infrastructure reasons (137). A rank without a pod yet
- * runs (it waits to be scheduled) on the node it was placed on.
+ * runs (it waits to be scheduled) on the node it was placed on, unless its Job is over.
  */
 final class RankStates {
 
@@ -60,10 +60,38 @@ final class RankStates {
                   Comparator.comparing(
                       (Pod p) -> p.getMetadata().getCreationTimestamp(),
                       Comparator.nullsFirst(Comparator.naturalOrder())));
-      states.add(
-          pod.map(p -> rank(r, p, planned, nodeExists)).orElse(new RankState(r, planned, null)));
+      states.add(pod.map(p -> rank(r, p, planned, nodeExists)).orElse(withoutPod(r, planned, job)));
     }
     return states;
+  }
+
+  /**
+   * A rank without a pod waits to be scheduled, unless its Job is over: complete (its pods were
+   * removed since), or failed without a pod to tell why (deleted pods, a deadline).
+   */
+  private static RankState withoutPod(int rank, String planned, Job job) {
+    if (condition(job, "Complete").isPresent()) {
+      return new RankState(rank, planned, 0);
+    }
+    Optional<String> failed = condition(job, "Failed");
+    if (failed.isPresent()) {
+      return new RankState(rank, planned, KILLED, "the Job failed: " + failed.get(), true);
+    }
+    return new RankState(rank, planned, null);
+  }
+
+  /** The reason (and message) of a condition of the Job that is True. */
+  private static Optional<String> condition(Job job, String type) {
+    if (job == null || job.getStatus() == null || job.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return job.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+        .map(
+            c ->
+                (c.getReason() == null ? type : c.getReason())
+                    + (c.getMessage() == null ? "" : ": " + c.getMessage()))
+        .findFirst();
   }
 
   static RankState rank(int rank, Pod pod, String planned, Predicate<String> nodeExists) {

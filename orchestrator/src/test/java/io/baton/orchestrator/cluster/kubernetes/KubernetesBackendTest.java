@@ -232,6 +232,37 @@ class KubernetesBackendTest {
   }
 
   @Test
+  void ranksWithoutPodsOfAFailedJobEndedForInfrastructureReasons() {
+    UUID id = UUID.randomUUID();
+    backend.launch(launch(id, 1));
+    Job job = job(id, 1);
+    kubelet.exited(kubelet.schedule(job, 0, "node-a"), 0, "Completed", null);
+    job.setStatus(
+        new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
+            .addNewCondition()
+            .withType("Failed")
+            .withStatus("True")
+            .withReason("BackoffLimitExceeded")
+            .withMessage("Job has reached the specified backoff limit")
+            .endCondition()
+            .build());
+    client.batch().v1().jobs().inNamespace(NAMESPACE).resource(job).updateStatus();
+
+    eventually(
+        () ->
+            assertThat(backend.observe(id, 1))
+                .containsExactly(
+                    new RankState(0, "node-a", 0),
+                    new RankState(
+                        1,
+                        "node-b",
+                        137,
+                        "the Job failed: BackoffLimitExceeded: Job has reached the specified"
+                            + " backoff limit",
+                        true)));
+  }
+
+  @Test
   void stopDeletesTheJobAndTheAttemptIsGone() {
     UUID id = UUID.randomUUID();
     backend.launch(launch(id, 2));
