@@ -17,7 +17,12 @@ public interface ClusterBackend {
   /** Stops every rank of an attempt (grace period, then kill) and returns when they are gone. */
   void stop(UUID jobId, int attempt);
 
-  /** What the backend knows of each rank of an attempt; empty when it knows nothing of it. */
+  /**
+   * What the backend knows of each rank of an attempt; empty when it knows nothing of it.
+   *
+   * @throws ClusterUnavailableException when the backend cannot tell now (its API is unreachable,
+   *     its caches are not filled yet): an outage must not read as ranks that are gone
+   */
   List<RankState> observe(UUID jobId, int attempt);
 
   /** The last {@code tail} lines a rank wrote to stdout and stderr. */
@@ -44,6 +49,8 @@ public interface ClusterBackend {
    *
    * @param env the spec's extra environment
    * @param resumeFrom checkpoint file to resume from; null on a first start
+   * @param pool the pool the ranks are placed on; null when the backend need not know
+   * @param image the spec's container image; null when the backend need not know
    */
   record Launch(
       UUID jobId,
@@ -52,7 +59,21 @@ public interface ClusterBackend {
       Map<String, String> env,
       List<RankPlacement> ranks,
       String checkpointDir,
-      String resumeFrom) {}
+      String resumeFrom,
+      String pool,
+      String image) {
+
+    public Launch(
+        UUID jobId,
+        int attempt,
+        List<String> command,
+        Map<String, String> env,
+        List<RankPlacement> ranks,
+        String checkpointDir,
+        String resumeFrom) {
+      this(jobId, attempt, command, env, ranks, checkpointDir, resumeFrom, null, null);
+    }
+  }
 
   /** Rank {@code rank} runs on {@code node} with these chips. */
   record RankPlacement(int rank, String node, List<Integer> chips) {}

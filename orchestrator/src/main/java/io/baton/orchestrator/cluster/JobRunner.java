@@ -81,6 +81,8 @@ public class JobRunner implements SmartLifecycle {
     for (UUID id : runs.active()) {
       try {
         reconcile(jobs.get(id));
+      } catch (ClusterUnavailableException e) {
+        log.debug("Job {} left as it is while the backend cannot tell: {}", id, e.getMessage());
       } catch (RuntimeException e) {
         log.warn("Reconciling job {} failed; retrying next round: {}", id, e.toString());
       }
@@ -187,7 +189,9 @@ public class JobRunner implements SmartLifecycle {
         job.spec().env(),
         ranks,
         backend.checkpointDir(job.id(), checkpointRequest(job)),
-        job.recovery().resumeFrom());
+        job.recovery().resumeFrom(),
+        job.spec().pool(),
+        job.spec().image());
   }
 
   private static String checkpointRequest(Job job) {

@@ -16,15 +16,18 @@ import org.springframework.stereotype.Component;
 /**
  * Picks the checkpoint a restarted job resumes from: the newest one whose file is there and whose
  * SHA-256 is the one the rank reported; a corrupt or truncated newer one is skipped for the one
- * before.
+ * before. The backend hashes the file where the ranks wrote it (on Kubernetes, the checkpoint
+ * volume the orchestrator does not mount).
  */
 @Component
 public class ResumePoint {
 
   private final RunRepository runs;
+  private final ClusterBackend backend;
 
-  ResumePoint(RunRepository runs) {
+  ResumePoint(RunRepository runs, ClusterBackend backend) {
     this.runs = runs;
+    this.backend = backend;
   }
 
   /**
@@ -37,7 +40,8 @@ public class ResumePoint {
     List<String> skipped = new ArrayList<>();
     for (RunRepository.Checkpoint checkpoint : runs.checkpoints(job)) {
       Path file = Path.of(checkpointDir).resolve(checkpoint.path()).normalize();
-      if (checkpoint.sha256() != null && checkpoint.sha256().equalsIgnoreCase(sha256(file))) {
+      if (checkpoint.sha256() != null
+          && checkpoint.sha256().equalsIgnoreCase(backend.digest(file.toString()).sha256())) {
         return new Choice(file.toString(), checkpoint.step(), skipped);
       }
       skipped.add("step-" + checkpoint.step());

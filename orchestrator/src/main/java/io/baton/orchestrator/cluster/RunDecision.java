@@ -96,13 +96,14 @@ public final class RunDecision {
     for (RankState rank : o.ranks()) {
       if (!rank.running() && rank.exitCode() != 0) {
         return new Recover(
-            false,
-            "application failure: rank "
+            rank.infrastructure(),
+            (rank.infrastructure() ? "infrastructure failure: rank " : "application failure: rank ")
                 + rank.rank()
                 + " on "
                 + rank.node()
                 + " exited with code "
-                + rank.exitCode());
+                + rank.exitCode()
+                + (rank.reason() == null ? "" : " (" + rank.reason() + ")"));
       }
     }
     boolean allDone =

@@ -4,7 +4,9 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.List;
 import java.util.Map;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -18,6 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param nodeLabels labels that select the pool's nodes on Kubernetes
  * @param resourceName the Kubernetes extended resource of a chip
  * @param topologyLabel node label whose value groups nodes that talk fast to each other
+ * @param tolerations taints of the pool's nodes that its workloads tolerate on Kubernetes
  */
 public record Pool(
     @NotBlank @Pattern(regexp = "[a-z0-9]([-a-z0-9]*[a-z0-9])?") String name,
@@ -27,11 +30,45 @@ public record Pool(
     @Min(1) int chipsPerNode,
     @DefaultValue Map<String, String> nodeLabels,
     @NotBlank String resourceName,
-    @DefaultValue("topology.baton.io/group") String topologyLabel) {
+    @DefaultValue("topology.baton.io/group") String topologyLabel,
+    @DefaultValue List<Toleration> tolerations) {
 
+  @ConstructorBinding
   public Pool {
     nodeLabels = Map.copyOf(nodeLabels);
+    tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
   }
+
+  /** A pool whose nodes carry no taints its workloads must tolerate. */
+  public Pool(
+      String name,
+      PoolRole role,
+      String accelerator,
+      int nodes,
+      int chipsPerNode,
+      Map<String, String> nodeLabels,
+      String resourceName,
+      String topologyLabel) {
+    this(
+        name,
+        role,
+        accelerator,
+        nodes,
+        chipsPerNode,
+        nodeLabels,
+        resourceName,
+        topologyLabel,
+        List.of());
+  }
+
+  /**
+   * A Kubernetes toleration, as in a pod spec.
+   *
+   * @param operator {@code Equal} or {@code Exists}
+   * @param effect {@code NoSchedule}, {@code PreferNoSchedule}, {@code NoExecute}; empty for all
+   */
+  public record Toleration(
+      String key, @DefaultValue("Equal") String operator, String value, String effect) {}
 
   public int totalChips() {
     return nodes * chipsPerNode;

@@ -67,6 +67,25 @@ class RunDecisionTest {
   }
 
   @Test
+  void aRankTheMachineEndedIsAnInfrastructureFailureWithItsCause() {
+    RankState evicted = new RankState(1, "n1", 137, "node n1 is gone", true);
+    RankState oomKilled = new RankState(0, "n0", 137, "OOMKilled", false);
+
+    assertThat(
+            RunDecision.decide(seen(JobState.RUNNING, List.of(running(0), evicted), Set.of(0, 1))))
+        .isEqualTo(
+            new RunDecision.Recover(
+                true,
+                "infrastructure failure: rank 1 on n1 exited with code 137 (node n1 is gone)"));
+    assertThat(
+            RunDecision.decide(
+                seen(JobState.RUNNING, List.of(oomKilled, running(1)), Set.of(0, 1))))
+        .isEqualTo(
+            new RunDecision.Recover(
+                false, "application failure: rank 0 on n0 exited with code 137 (OOMKilled)"));
+  }
+
+  @Test
   void faultyChipsLostNodesAndVanishedRanksAreInfrastructureFailures() {
     Observation fault =
         new Observation(

@@ -1,0 +1,72 @@
+package io.baton.orchestrator.cluster.kubernetes;
+
+import io.baton.orchestrator.pools.NodeRepository;
+import io.baton.orchestrator.pools.PoolCatalog;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The Kubernetes backend's beans, when {@code baton.cluster.backend=kubernetes}: the client (from
+ * {@code kubeconfig}, else in-cluster or auto-configuration; its own retries off, {@link
+ * ApiRetryPolicy} retries), the training and serving backends, and the node fencer.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "baton.cluster.backend", havingValue = "kubernetes")
+class KubernetesConfiguration {
+
+  @Bean(destroyMethod = "close")
+  KubernetesClient kubernetesClient(KubernetesProperties properties) {
+    return new KubernetesClientBuilder().withConfig(config(properties)).build();
+  }
+
+  static Config config(KubernetesProperties properties) {
+    Config base;
+    if (properties.kubeconfig() != null) {
+      try {
+        base = Config.fromKubeconfig(Files.readString(properties.kubeconfig()));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + properties.kubeconfig(), e);
+      }
+    } else {
+      base = Config.autoConfigure(null);
+    }
+    ConfigBuilder config =
+        new ConfigBuilder(base)
+            .withNamespace(properties.namespace())
+            .withRequestRetryBackoffLimit(0)
+            .withRequestTimeout((int) properties.retry().requestTimeout().toMillis());
+    if (properties.masterUrl() != null) {
+      config.withMasterUrl(properties.masterUrl());
+    }
+    return config.build();
+  }
+
+  @Bean
+  KubernetesBackend kubernetesBackend(
+      KubernetesClient client, KubernetesProperties properties, PoolCatalog pools) {
+    return new KubernetesBackend(client, properties, pools);
+  }
+
+  @Bean
+  KubernetesInference kubernetesInference(
+      KubernetesClient client, KubernetesProperties properties, PoolCatalog pools) {
+    return new KubernetesInference(client, properties, pools);
+  }
+
+  @Bean
+  NodeFencer nodeFencer(
+      KubernetesClient client,
+      KubernetesProperties properties,
+      NodeRepository nodes,
+      PoolCatalog pools) {
+    return new NodeFencer(client, properties, nodes, pools);
+  }
+}

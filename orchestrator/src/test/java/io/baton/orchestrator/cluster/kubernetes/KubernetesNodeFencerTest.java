@@ -1,0 +1,130 @@
+package io.baton.orchestrator.cluster.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.orchestrator.pools.ChipHealthSummary;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Cordon and taint of Node objects on the CRUD mock API server. */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesNodeFencerTest {
+
+  private static final List<Integer> CHIPS = List.of(0, 1, 2, 3);
+
+  KubernetesClient client;
+  NodeFencer fencer;
+
+  @BeforeEach
+  void nodes() {
+    Kubelet kubelet = new Kubelet(client, Fixtures.NAMESPACE);
+    kubelet.node("node-a", Map.of("baton.io/pool", "ascend"));
+    Node b = kubelet.node("node-b", Map.of("baton.io/pool", "ascend"));
+    b.getSpec()
+        .setTaints(
+            List.of(
+                new TaintBuilder()
+                    .withKey("huawei.com/Ascend910")
+                    .withEffect("NoSchedule")
+                    .build()));
+    client.resource(b).update();
+    fencer = new NodeFencer(client, Fixtures.properties(), null, Fixtures.pools());
+  }
+
+  @Test
+  void aChipFaultCordonsAndTaintsTheNodeAndHealthReleasesIt() {
+    fencer.fence("node-b", chips("OOFO"));
+
+    Node fenced = client.nodes().withName("node-b").get();
+    assertThat(fenced.getSpec().getUnschedulable()).isTrue();
+    assertThat(fenced.getSpec().getTaints())
+        .extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect())
+        .containsExactlyInAnyOrder(
+            "huawei.com/Ascend910=null:NoSchedule", "baton.io/chip-fault=chip-2:NoSchedule");
+    assertThat(client.nodes().withName("node-a").get().getSpec().getUnschedulable()).isNull();
+
+    fencer.fence("node-b", chips("OOOO"));
+
+    Node released = client.nodes().withName("node-b").get();
+    assertThat(released.getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+    assertThat(released.getSpec().getTaints())
+        .extracting(t -> t.getKey())
+        .containsExactly("huawei.com/Ascend910");
+    assertThat(released.getMetadata().getAnnotations()).doesNotContainKey(Names.CORDONED);
+  }
+
+  @Test
+  void anOperatorsHoldKeepsTheNodeFenced() {
+    fencer.fence("node-a", chips("FOOO"));
+    client
+        .nodes()
+        .withName("node-a")
+        .edit(
+            n -> {
+              n.getMetadata().getAnnotations().put("baton.io/hold", "true");
+              return n;
+            });
+
+    assertThat(fencer.fence("node-a", chips("OOOO")))
+        .isEqualTo(new Fencing.Keep("held by an operator"));
+
+    Node held = client.nodes().withName("node-a").get();
+    assertThat(held.getSpec().getUnschedulable()).isTrue();
+    assertThat(held.getSpec().getTaints())
+        .extracting(t -> t.getKey() + "=" + t.getValue())
+        .containsExactly("baton.io/chip-fault=chip-0");
+
+    client
+        .nodes()
+        .withName("node-a")
+        .edit(
+            n -> {
+              n.getMetadata().getAnnotations().remove("baton.io/hold");
+              return n;
+            });
+    assertThat(fencer.fence("node-a", chips("OOOO"))).isEqualTo(new Fencing.Release(true));
+  }
+
+  @Test
+  void aConflictingWriteIsRetriedOnTheFreshNode() {
+    AtomicInteger calls = new AtomicInteger();
+
+    fencer.updateNode(
+        "node-a",
+        node -> {
+          if (calls.incrementAndGet() == 1) {
+            client
+                .nodes()
+                .withName("node-a")
+                .edit(
+                    n -> {
+                      n.getMetadata().getLabels().put("someone-else", "was-here");
+                      return n;
+                    });
+          }
+          node.getMetadata().getLabels().put("baton", "too");
+          return node;
+        });
+
+    assertThat(calls).hasValue(2);
+    assertThat(client.nodes().withName("node-a").get().getMetadata().getLabels())
+        .containsEntry("someone-else", "was-here")
+        .containsEntry("baton", "too");
+  }
+
+  @Test
+  void aNodeKubernetesDoesNotKnowIsLeftAlone() {
+    assertThat(fencer.fence("node-z", chips("FFFF"))).isInstanceOf(Fencing.Keep.class);
+  }
+
+  private static Fencing.Chips chips(String codes) {
+    return new Fencing.Chips(new ChipHealthSummary(codes), CHIPS, false);
+  }
+}
