@@ -125,7 +125,11 @@ class ConnectionHandlingTest {
       FleetSummary summary =
           simulator(config(server.uri(), 2, "100ms", "300ms", 8), blocking).run();
 
-      assertThat(summary.failures()).containsExactly(Map.entry("EOFException", 6L));
+      // Every report sent fails the same way, however many ticks a loaded machine fits in.
+      assertThat(summary.reportsSent()).isGreaterThanOrEqualTo(2);
+      assertThat(summary.reportsOk()).isZero();
+      assertThat(summary.failures())
+          .containsExactly(Map.entry("EOFException", (long) summary.reportsSent()));
     }
   }
 

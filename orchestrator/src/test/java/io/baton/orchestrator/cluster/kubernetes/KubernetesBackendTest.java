@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesBackendTest {
 
   KubernetesClient client;
+  KubernetesMockServer server;
   KubernetesBackend backend;
   Kubelet kubelet;
 
@@ -41,13 +43,15 @@ class KubernetesBackendTest {
     kubelet = new Kubelet(client, NAMESPACE);
     kubelet.node("node-a", Map.of("baton.io/pool", "ascend"));
     kubelet.node("node-b", Map.of("baton.io/pool", "ascend"));
-    backend = new KubernetesBackend(client, Fixtures.properties(), Fixtures.pools());
+    backend =
+        new KubernetesBackend(ApiAudit.client(client), Fixtures.properties(), Fixtures.pools());
     backend.start();
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws InterruptedException {
     backend.stop();
+    ApiAudit.assertGranted(server);
   }
 
   @Test
@@ -280,7 +284,7 @@ class KubernetesBackendTest {
   @Test
   void observeCannotTellBeforeTheInformersFollowTheApiServer() {
     KubernetesBackend notStarted =
-        new KubernetesBackend(client, Fixtures.properties(), Fixtures.pools());
+        new KubernetesBackend(ApiAudit.client(client), Fixtures.properties(), Fixtures.pools());
 
     assertThatThrownBy(() -> notStarted.observe(UUID.randomUUID(), 1))
         .isInstanceOf(ClusterUnavailableException.class);

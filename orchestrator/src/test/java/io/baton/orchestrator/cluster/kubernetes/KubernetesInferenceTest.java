@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesInferenceTest {
 
   KubernetesClient client;
+  KubernetesMockServer server;
   KubernetesInference inference;
   Kubelet kubelet;
 
@@ -37,13 +39,15 @@ class KubernetesInferenceTest {
     kubelet = new Kubelet(client, NAMESPACE);
     kubelet.node("gpu-a", Map.of("baton.io/pool", "nvidia"));
     kubelet.node("gpu-b", Map.of("baton.io/pool", "nvidia"));
-    inference = new KubernetesInference(client, Fixtures.properties(), Fixtures.pools());
+    inference =
+        new KubernetesInference(ApiAudit.client(client), Fixtures.properties(), Fixtures.pools());
     inference.start();
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws InterruptedException {
     inference.stop();
+    ApiAudit.assertGranted(server);
   }
 
   @Test

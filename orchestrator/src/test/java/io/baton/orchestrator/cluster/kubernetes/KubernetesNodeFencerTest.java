@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +21,7 @@ class KubernetesNodeFencerTest {
   private static final List<Integer> CHIPS = List.of(0, 1, 2, 3);
 
   KubernetesClient client;
+  KubernetesMockServer server;
   NodeFencer fencer;
 
   @BeforeEach
@@ -35,7 +37,12 @@ class KubernetesNodeFencerTest {
                     .withEffect("NoSchedule")
                     .build()));
     client.resource(b).update();
-    fencer = new NodeFencer(client, Fixtures.properties(), null, Fixtures.pools());
+    fencer = new NodeFencer(ApiAudit.client(client), Fixtures.properties(), null, Fixtures.pools());
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void audit() throws InterruptedException {
+    ApiAudit.assertGranted(server);
   }
 
   @Test
