@@ -35,7 +35,12 @@ final class Chart {
 
   /** Renders the chart with the defaults plus the given values files (later ones win). */
   static Manifests render(Path... valuesFiles) {
-    var template = new Helm(dir()).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+    var template =
+        new Helm(dir())
+            .template()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion(KUBE_VERSION);
     for (Path file : valuesFiles) {
       template = template.withValuesFile(file);
     }

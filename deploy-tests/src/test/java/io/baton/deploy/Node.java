@@ -46,11 +46,12 @@ record Node(Object value, String path) {
         .orElseThrow(() -> new NoSuchElementException("No item " + description + " at " + path));
   }
 
-  List<?> list() {
-    if (!(value instanceof List<?> list)) {
+  @SuppressWarnings("unchecked")
+  List<Object> list() {
+    if (!(value instanceof List<?>)) {
       throw new NoSuchElementException("Not a list at '" + path + "': " + value);
     }
-    return list;
+    return (List<Object>) value;
   }
 
   @SuppressWarnings("unchecked")
