@@ -84,3 +84,14 @@ app.kubernetes.io/component: orchestrator
 {{- "nvidia-smi" }}
 {{- end }}
 {{- end }}
+
+{{/* What the schema cannot say: pool names are unique. */}}
+{{- define "baton.validate" -}}
+{{- $seen := dict }}
+{{- range .Values.pools }}
+{{- if hasKey $seen .name }}
+{{- fail (printf "pools: the name %q is used by more than one pool; pool names must be unique" .name) }}
+{{- end }}
+{{- $_ := set $seen .name true }}
+{{- end }}
+{{- end }}

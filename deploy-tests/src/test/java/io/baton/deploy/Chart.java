@@ -35,14 +35,22 @@ final class Chart {
 
   /** Renders the chart with the defaults plus the given values files (later ones win). */
   static Manifests render(Path... valuesFiles) {
+    return render(RELEASE, Map.of(), valuesFiles);
+  }
+
+  /** Renders release {@code release}; {@code sets} are {@code --set key=value} pairs. */
+  static Manifests render(String release, Map<String, Object> sets, Path... valuesFiles) {
     var template =
         new Helm(dir())
             .template()
-            .withName(RELEASE)
+            .withName(release)
             .withNamespace(NAMESPACE)
             .withKubeVersion(KUBE_VERSION);
     for (Path file : valuesFiles) {
       template = template.withValuesFile(file);
+    }
+    for (var set : sets.entrySet()) {
+      template = template.set(set.getKey(), set.getValue());
     }
     return Manifests.parse(template.call());
   }

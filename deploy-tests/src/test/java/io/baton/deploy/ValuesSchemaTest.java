@@ -3,6 +3,7 @@ package io.baton.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,6 +24,12 @@ class ValuesSchemaTest {
     assertThatThrownBy(() -> Chart.render(Chart.values(file)))
         .hasMessageContaining("values don't meet the specifications of the schema")
         .hasMessageContaining(reason);
+  }
+
+  @Test
+  void poolNamesMustBeUnique() {
+    assertThatThrownBy(() -> Chart.render(Chart.values("bad-duplicate-pool-names.yaml")))
+        .hasMessageContaining("the name \"ascend-910b\" is used by more than one pool");
   }
 
   @ParameterizedTest
