@@ -105,6 +105,10 @@ class DefaultValuesTest {
     Node baton = Node.of(config()).at("baton");
     assertThat(baton.at("cluster.backend").text()).isEqualTo("kubernetes");
     assertThat(baton.at("cluster.kubernetes.namespace").text()).isEqualTo(NAMESPACE);
+    assertThat(baton.at("cluster.kubernetes.progress-host-path").text())
+        .isEqualTo("/var/lib/baton/progress");
+    assertThat(baton.at("cluster.kubernetes.checkpoint-claim").text())
+        .isEqualTo("baton-checkpoints");
     assertThat(baton.at("nodes.report-interval").text()).isEqualTo("5s");
     Node ascend = baton.at("pools").item("ascend-910b");
     assertThat(ascend.map())

@@ -115,10 +115,14 @@ class ThreePoolsValuesTest {
         .containsOnly(entry("name", "baton-admin"), entry("key", "admin-token"));
   }
 
+  private static Node config() {
+    String yaml = manifests.node("ConfigMap", "baton").at("data").child("application.yaml").text();
+    return Node.of(new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml)).at("baton");
+  }
+
   @Test
   void extraConfigurationIsMergedUnderWhatTheChartOwns() {
-    String yaml = manifests.node("ConfigMap", "baton").at("data").child("application.yaml").text();
-    Node baton = Node.of(new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml)).at("baton");
+    Node baton = config();
     assertThat(baton.at("nodes").map())
         .containsOnly(entry("report-interval", "10s"), entry("timeout", "20s"));
     assertThat(baton.at("scheduler.reservation-after").text()).isEqualTo("5m");
@@ -127,6 +131,32 @@ class ThreePoolsValuesTest {
     assertThat(baton.at("pools").item("ascend-910c").map())
         .contains(entry("nodes", 16), entry("chips-per-node", 16))
         .doesNotContainKey("topology-label");
+  }
+
+  @Test
+  void aPoolsTolerationsReachItsAgentsAndTheBackend() {
+    Map<String, Object> toleration =
+        Map.of("key", "huawei.com/Ascend910", "operator", "Exists", "effect", "NoSchedule");
+    assertThat(agentPod("ascend-910c").at("tolerations").list())
+        .containsExactlyInAnyOrder(
+            Map.of("key", "baton.io/chip-fault", "operator", "Exists"), toleration);
+    assertThat(agentPod("ascend-910b").at("tolerations").list())
+        .containsExactly(Map.of("key", "baton.io/chip-fault", "operator", "Exists"));
+    assertThat(config().at("pools").item("ascend-910c").at("tolerations").list())
+        .containsExactly(toleration);
+  }
+
+  @Test
+  void theCheckpointClaimIsCreatedKeptAndNamedToTheBackend() {
+    Node claim = manifests.node("PersistentVolumeClaim", "fleet-checkpoints");
+    assertThat(claim.at("metadata.annotations").map())
+        .containsEntry("helm.sh/resource-policy", "keep");
+    assertThat(claim.at("spec.accessModes").list()).containsExactly("ReadWriteMany");
+    assertThat(claim.at("spec.storageClassName").text()).isEqualTo("cephfs");
+    assertThat(claim.at("spec.resources.requests.storage").text()).isEqualTo("50Ti");
+    assertThat(config().at("cluster.kubernetes").map())
+        .containsEntry("checkpoint-claim", "fleet-checkpoints")
+        .containsEntry("progress-host-path", "/data/baton/progress");
   }
 
   @Test
