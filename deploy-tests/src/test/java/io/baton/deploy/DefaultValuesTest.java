@@ -176,6 +176,7 @@ class DefaultValuesTest {
         .containsSubsequence("--collector", "npu-smi")
         .containsSubsequence("--npu-smi", "/usr/local/bin/npu-smi");
     assertThat(agent.at("securityContext.privileged").value()).isEqualTo(true);
+    assertThat(agent.at("securityContext.runAsUser").value()).isEqualTo(0);
     assertThat(Agents.hostMounts(pod))
         .containsEntry("/usr/local/Ascend/driver", "/usr/local/Ascend/driver")
         .containsEntry("/usr/local/bin/npu-smi", "/usr/local/bin/npu-smi")
@@ -193,6 +194,7 @@ class DefaultValuesTest {
     assertThat(Agents.command(agent)).containsSubsequence("--collector", "nvidia-smi");
     assertThat(agent.at("env").item("NVIDIA_VISIBLE_DEVICES").at("value").text()).isEqualTo("all");
     assertThat(agent.at("securityContext").has("privileged")).isFalse();
+    assertThat(agent.at("securityContext").has("runAsUser")).isFalse();
     assertThat(Agents.hostMounts(pod)).containsOnlyKeys("/var/lib/baton/progress");
   }
 
