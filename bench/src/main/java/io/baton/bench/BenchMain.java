@@ -10,7 +10,7 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: ./bench/run NAME [args]   (NAME: ingest, placement)");
+      System.err.println("usage: ./bench/run NAME [args]   (NAME: ingest, placement, promotion)");
       System.exit(2);
     }
     Path root = Path.of("").toAbsolutePath();
@@ -18,8 +18,10 @@ public final class BenchMain {
     switch (args[0]) {
       case "ingest" -> IngestBench.run(root, rest);
       case "placement" -> PlacementBench.run(root, rest);
+      case "promotion" -> PromotionBench.run(root, rest);
       default -> {
-        System.err.println("unknown benchmark '" + args[0] + "' (known: ingest, placement)");
+        System.err.println(
+            "unknown benchmark '" + args[0] + "' (known: ingest, placement, promotion)");
         System.exit(2);
       }
     }

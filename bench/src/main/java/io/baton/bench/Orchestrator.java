@@ -40,6 +40,11 @@ final class Orchestrator implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx2g");
+    // Extra JVM options, e.g. a flight recording: BATON_BENCH_JVM_OPTS="-XX:StartFlightRecording=…"
+    String jvmOptions = System.getenv("BATON_BENCH_JVM_OPTS");
+    if (jvmOptions != null && !jvmOptions.isBlank()) {
+      command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+    }
     command.add("-jar");
     command.add(root.resolve("orchestrator/target/baton-orchestrator.jar").toString());
     command.add("--server.port=" + port);

@@ -189,40 +189,30 @@ public class EndpointRepository {
         .update();
   }
 
+  private JdbcClient.StatementSpec rollouts(String where) {
+    return jdbc.sql("SELECT " + ROLLOUT_COLUMNS + " FROM rollouts WHERE " + where);
+  }
+
   Optional<Rollout> rollout(UUID id) {
-    return jdbc.sql("SELECT " + ROLLOUT_COLUMNS + " FROM rollouts WHERE id = :id")
-        .param("id", id)
-        .query(this::rolloutRow)
-        .optional();
+    return rollouts("id = :id").param("id", id).query(this::rolloutRow).optional();
   }
 
   Optional<Rollout> inFlight(String endpoint) {
-    return jdbc.sql(
-            "SELECT "
-                + ROLLOUT_COLUMNS
-                + " FROM rollouts WHERE endpoint = :endpoint"
-                + " AND state IN ('PENDING', 'CANARY', 'SCALING')")
+    return rollouts("endpoint = :endpoint AND state IN ('PENDING', 'CANARY', 'SCALING')")
         .param("endpoint", endpoint)
         .query(this::rolloutRow)
         .optional();
   }
 
   List<Rollout> allInFlight() {
-    return jdbc.sql(
-            "SELECT "
-                + ROLLOUT_COLUMNS
-                + " FROM rollouts WHERE state IN ('PENDING', 'CANARY', 'SCALING')"
-                + " ORDER BY created_at")
+    return rollouts("state IN ('PENDING', 'CANARY', 'SCALING') ORDER BY created_at")
         .query(this::rolloutRow)
         .list();
   }
 
   /** An endpoint's rollouts, newest first. */
   List<Rollout> rollouts(String endpoint, int limit) {
-    return jdbc.sql(
-            "SELECT "
-                + ROLLOUT_COLUMNS
-                + " FROM rollouts WHERE endpoint = :endpoint ORDER BY created_at DESC LIMIT :limit")
+    return rollouts("endpoint = :endpoint ORDER BY created_at DESC LIMIT :limit")
         .param("endpoint", endpoint)
         .param("limit", limit)
         .query(this::rolloutRow)
@@ -231,11 +221,7 @@ public class EndpointRepository {
 
   /** Successful rollouts of an endpoint, oldest first: from these, who served when. */
   List<Rollout> succeeded(String endpoint) {
-    return jdbc.sql(
-            "SELECT "
-                + ROLLOUT_COLUMNS
-                + " FROM rollouts WHERE endpoint = :endpoint AND state = 'SUCCEEDED'"
-                + " ORDER BY ended_at, created_at")
+    return rollouts("endpoint = :endpoint AND state = 'SUCCEEDED' ORDER BY ended_at, created_at")
         .param("endpoint", endpoint)
         .query(this::rolloutRow)
         .list();

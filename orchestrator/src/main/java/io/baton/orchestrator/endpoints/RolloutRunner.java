@@ -2,6 +2,7 @@ package io.baton.orchestrator.endpoints;
 
 import io.baton.orchestrator.cluster.InferenceBackend;
 import io.baton.orchestrator.cluster.InferenceBackend.ReplicaState;
+import io.baton.orchestrator.cluster.ReconcileLoop;
 import io.baton.orchestrator.persistence.AdvisoryLocks;
 import io.baton.orchestrator.pools.Node;
 import io.baton.orchestrator.pools.NodeRepository;
@@ -15,12 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -58,10 +53,7 @@ public class RolloutRunner implements SmartLifecycle {
   private final io.baton.orchestrator.events.EventLog events;
   private final JsonMapper json;
   private final Clock clock;
-  private final Set<UUID> driving = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean kicked = new AtomicBoolean();
-  private ScheduledExecutorService loop;
-  private ExecutorService drivers;
+  private final ReconcileLoop loop = new ReconcileLoop("baton-endpoints", this::reconcileAll);
 
   RolloutRunner(
       EndpointRepository repository,
@@ -92,14 +84,11 @@ public class RolloutRunner implements SmartLifecycle {
 
   /** Reconciles soon, outside the regular interval. */
   public void kick() {
-    if (loop != null && properties.automatic() && kicked.compareAndSet(false, true)) {
-      loop.execute(this::reconcileAll);
-    }
+    loop.kick(properties.automatic());
   }
 
   /** One pass: keep endpoints serving, hand rollouts in flight to drivers. */
   public void reconcileAll() {
-    kicked.set(false);
     for (EndpointRepository.Row row : repository.all()) {
       try {
         maintain(row.name());
@@ -109,18 +98,7 @@ public class RolloutRunner implements SmartLifecycle {
       }
     }
     for (Rollout rollout : repository.allInFlight()) {
-      if (driving.add(rollout.id())) {
-        drivers.execute(
-            () -> {
-              try {
-                driveLocked(rollout.id());
-              } catch (RuntimeException e) {
-                log.warn("Rollout {} failed to advance; retrying: {}", rollout.id(), e.toString());
-              } finally {
-                driving.remove(rollout.id());
-              }
-            });
-      }
+      loop.drive(rollout.id(), () -> driveLocked(rollout.id()));
     }
   }
 
@@ -450,42 +428,16 @@ public class RolloutRunner implements SmartLifecycle {
 
   @Override
   public void start() {
-    loop =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "baton-endpoints");
-              thread.setDaemon(true);
-              return thread;
-            });
-    drivers =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread thread = new Thread(r, "baton-rollout");
-              thread.setDaemon(true);
-              return thread;
-            });
-    if (properties.automatic()) {
-      long every = properties.reconcileInterval().toMillis();
-      loop.scheduleWithFixedDelay(this::safeReconcile, every, every, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void safeReconcile() {
-    try {
-      reconcileAll();
-    } catch (RuntimeException e) {
-      log.warn("Endpoint reconciliation failed; retrying: {}", e.toString());
-    }
+    loop.start(properties.reconcileInterval(), properties.automatic());
   }
 
   @Override
   public void stop() {
-    loop.shutdownNow();
-    drivers.shutdownNow();
+    loop.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return loop != null && !loop.isShutdown();
+    return loop.isRunning();
   }
 }

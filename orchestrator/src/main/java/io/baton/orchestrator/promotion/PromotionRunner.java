@@ -4,6 +4,7 @@ import io.baton.orchestrator.checkpoints.Checkpoint;
 import io.baton.orchestrator.checkpoints.CheckpointRepository;
 import io.baton.orchestrator.cluster.ClusterBackend;
 import io.baton.orchestrator.cluster.InferenceBackend;
+import io.baton.orchestrator.cluster.ReconcileLoop;
 import io.baton.orchestrator.endpoints.EndpointProperties;
 import io.baton.orchestrator.endpoints.EndpointRepository;
 import io.baton.orchestrator.endpoints.Endpoints;
@@ -30,12 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -75,10 +70,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
   private final EventLog events;
   private final JsonMapper json;
   private final Clock clock;
-  private final Set<UUID> driving = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean kicked = new AtomicBoolean();
-  private ScheduledExecutorService loop;
-  private ExecutorService drivers;
+  private final ReconcileLoop loop = new ReconcileLoop("baton-promotions", this::reconcileAll);
 
   PromotionRunner(
       PromotionRepository promotions,
@@ -119,14 +111,11 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
 
   /** Looks at promotions soon, outside the regular interval. */
   public void kick() {
-    if (loop != null && properties.automatic() && kicked.compareAndSet(false, true)) {
-      loop.execute(this::safeReconcile);
-    }
+    loop.kick(properties.automatic());
   }
 
   /** One pass: start promotions of succeeded jobs, drive the unfinished ones. */
   public void reconcileAll() {
-    kicked.set(false);
     for (UUID jobId : promotions.succeededWithoutPromotion(100)) {
       try {
         startFor(jobs.get(jobId));
@@ -135,17 +124,8 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
       }
     }
     for (Promotion p : promotions.inFlight()) {
-      if (needsWork(p) && driving.add(p.id())) {
-        drivers.execute(
-            () -> {
-              try {
-                driveLocked(p.id());
-              } catch (RuntimeException e) {
-                log.warn("Promotion {} failed to advance; retrying: {}", p.id(), e.toString());
-              } finally {
-                driving.remove(p.id());
-              }
-            });
+      if (needsWork(p)) {
+        loop.drive(p.id(), () -> driveLocked(p.id()));
       }
     }
   }
@@ -798,44 +778,18 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
 
   // --- lifecycle ------------------------------------------------------------------------------
 
-  private void safeReconcile() {
-    try {
-      reconcileAll();
-    } catch (RuntimeException e) {
-      log.warn("Promotion reconciliation failed; retrying: {}", e.toString());
-    }
-  }
-
   @Override
   public void start() {
-    loop =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "baton-promotions");
-              thread.setDaemon(true);
-              return thread;
-            });
-    drivers =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread thread = new Thread(r, "baton-promotion");
-              thread.setDaemon(true);
-              return thread;
-            });
-    if (properties.automatic()) {
-      long every = properties.reconcileInterval().toMillis();
-      loop.scheduleWithFixedDelay(this::safeReconcile, every, every, TimeUnit.MILLISECONDS);
-    }
+    loop.start(properties.reconcileInterval(), properties.automatic());
   }
 
   @Override
   public void stop() {
-    loop.shutdownNow();
-    drivers.shutdownNow();
+    loop.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return loop != null && !loop.isShutdown();
+    return loop.isRunning();
   }
 }

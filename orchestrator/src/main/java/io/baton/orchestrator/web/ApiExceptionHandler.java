@@ -25,8 +25,6 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
 
 /**
  * Renders every error of the API as {@code application/problem+json}: Baton's own problems with
@@ -99,7 +97,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                   "Request body exceeds the limit of the API.")));
     }
     return cast(
-        respond(Problems.of(400, "malformed-json", "Malformed JSON", describe(e.getCause()))));
+        respond(
+            Problems.of(
+                400, "malformed-json", "Malformed JSON", ProblemResponses.describe(e.getCause()))));
   }
 
   @Override
@@ -201,19 +201,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       }
     }
     return false;
-  }
-
-  /** Jackson's own words and where, without class names or the echoed source. */
-  private static String describe(Throwable cause) {
-    if (cause instanceof JacksonException jackson) {
-      TokenStreamLocation at = jackson.getLocation();
-      String where =
-          at == null || at.getLineNr() < 0
-              ? ""
-              : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-      return "The request body is not valid JSON: " + jackson.getOriginalMessage() + where + ".";
-    }
-    return "The request body is missing or is not valid JSON.";
   }
 
   private static ResponseEntity<ProblemDetail> respond(ProblemDetail body) {

@@ -162,6 +162,41 @@ class IngestApiIT extends IntegrationTest {
   }
 
   @Test
+  void theReportPathAnswersWrongMethodsTypesAndBodiesWithProblems() throws Exception {
+    Node node = aNode("ascend-910b");
+    String path = "/api/v1/agents/reports";
+
+    Api.Response get = api.get(path);
+    JsonNode wrongMethod = get.problem(405, "method-not-allowed");
+    assertThat(get.header("Allow")).contains("POST");
+    assertThat(wrongMethod.get("instance").asString()).isEqualTo(path);
+    api.send(
+            java.net.http.HttpRequest.newBuilder(api.uri(path))
+                .header("Authorization", "Bearer " + node.token())
+                .header("Content-Type", "text/plain")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(aReport(node.name()).json())))
+        .problem(415, "unsupported-media-type");
+    api.post(path, "", "Authorization", "Bearer " + node.token()).problem(400, "malformed-json");
+    JsonNode malformed =
+        api.post(path, "{\"node\": ", "Authorization", "Bearer " + node.token())
+            .problem(400, "malformed-json");
+    assertThat(malformed.get("detail").asString()).contains("line 1");
+    // Nothing is parsed for a caller without a token.
+    api.post(path, "{not json").problem(401, "unauthorized");
+
+    Api.Response ok = report(node, aReport(node.name()).seq(0));
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.header("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+    assertThat(ok.json().get("applied").asBoolean()).isTrue();
+    assertThat(ok.json().get("node").asString()).isEqualTo(node.name());
+    // The hot path still counts in the request metrics, under its own URI.
+    assertThat(api.get("/actuator/metrics/http.server.requests?tag=uri:" + path).status())
+        .isEqualTo(200);
+  }
+
+  @Test
   void progressBecomesASeriesInStepOrderAndTheJobShowsTheLatest() {
     Node node = aNode("ascend-910b");
     UUID job = aJob();

@@ -66,6 +66,13 @@ class PromotionIT {
   }
 
   @LocalServerPort int port;
+
+  @org.springframework.beans.factory.annotation.Autowired
+  org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+  @org.springframework.beans.factory.annotation.Autowired
+  io.baton.orchestrator.checkpoints.RetentionSweep retention;
+
   Api api;
 
   @BeforeEach
@@ -139,6 +146,30 @@ class PromotionIT {
     for (JsonNode url : endpoint.get("urls")) {
       assertAnswersLike(url.asString(), checkpoint);
     }
+    // Retention: keepLast 3 of the job's 4 checkpoints, plus the promoted (best) one.
+    retention.sweep();
+    JsonNode all =
+        api.get("/api/v1/checkpoints?includeDeleted=true&jobId=" + jobId).json().get("items");
+    assertThat(all).hasSize(4);
+    List<JsonNode> deleted = new ArrayList<>();
+    all.forEach(
+        c -> {
+          if (!c.get("deletedAt").isNull()) deleted.add(c);
+        });
+    long promotedStep = checkpoint.get("step").asLong();
+    if (promotedStep == 50) {
+      assertThat(deleted).isEmpty();
+    } else {
+      assertThat(deleted).hasSize(1);
+      assertThat(deleted.get(0).get("step").asLong()).isEqualTo(50);
+      assertThat(deleted.get(0).get("deletedReason").asString()).contains("retention");
+      assertThat(Path.of(URI.create(deleted.get(0).get("uri").asString())).getParent())
+          .doesNotExist();
+    }
+    assertThat(Path.of(URI.create(checkpoint.get("uri").asString()))).exists();
+    assertThat(api.get("/api/v1/checkpoints?jobId=" + jobId).json().get("items"))
+        .hasSize(4 - deleted.size());
+
     assertThat(promotionTransitions(jobId))
         .containsSubsequence(
             "null->PENDING",
@@ -265,6 +296,29 @@ class PromotionIT {
   @Test
   void approvalGatesTheRollout() throws Exception {
     JsonNode checkpoint = shared(50);
+    // A pipeline listens: every promotion state change reaches its webhook, signed.
+    List<JsonNode> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> signatures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer receiver =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          heard.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+          signatures.add(exchange.getRequestHeaders().getFirst("Baton-Signature"));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    receiver.start();
+    Api.Response subscribed =
+        api.post(
+            "/api/v1/webhooks",
+            "{\"url\":\"http://127.0.0.1:"
+                + receiver.getAddress().getPort()
+                + "/hook\",\"events\":[\"promotion.*\"]}");
+    assertThat(subscribed.status()).as(subscribed.body()).isEqualTo(201);
+
     ObjectNode request = request(checkpoint, "approval-test");
     request.put("requireApproval", true);
     request.put("replicas", 1);
@@ -288,6 +342,23 @@ class PromotionIT {
         .isEqualTo("alice");
     api.post("/api/v1/promotions/" + id + "/approve", "{}")
         .problem(409, "promotion-not-awaiting-approval");
+    List<String> states =
+        await(
+            () ->
+                heard.stream()
+                    .filter(d -> d.at("/event/subject").asString().equals("promotion/" + id))
+                    .sorted(
+                        java.util.Comparator.comparingLong(
+                            (JsonNode d) -> d.at("/event/id").asLong()))
+                    .map(d -> d.at("/event/to").asString())
+                    .toList(),
+            seen -> seen.contains("ACTIVE"),
+            Duration.ofSeconds(30));
+    assertThat(states)
+        .containsSubsequence(
+            "PENDING", "VERIFYING", "PARITY", "AWAITING_APPROVAL", "ROLLING_OUT", "ACTIVE");
+    assertThat(signatures).allSatisfy(sig -> assertThat(sig).startsWith("sha256="));
+    receiver.stop(0);
 
     String second = api.post("/api/v1/promotions", request.toString()).json().get("id").asString();
     awaitPromotion(second, p -> p.toString().contains("WAITING"));
@@ -299,6 +370,41 @@ class PromotionIT {
                 .at("/currentRevision/revision")
                 .asInt())
         .isEqualTo(1);
+  }
+
+  @Test
+  void aCheckpointInAnotherFormatIsConvertedOnTheInferencePoolOrRejected() throws Exception {
+    JsonNode checkpoint = shared(25);
+    jdbc.sql("UPDATE checkpoints SET format = 'mindspore' WHERE id = :id")
+        .param("id", java.util.UUID.fromString(checkpoint.get("id").asString()))
+        .update();
+
+    ObjectNode without = request(checkpoint, "convert-test");
+    JsonNode refused = promoteAndWait(without);
+    assertThat(refused.get("state").asString()).isEqualTo("REJECTED");
+    assertThat(gates(refused)).containsExactly("VERIFYING=PASSED", "CONVERTING=FAILED");
+    assertThat(refused.get("reason").asString()).contains("mindspore").contains("no converter");
+
+    ObjectNode with = request(checkpoint, "convert-test");
+    with.putObject("converter")
+        .put("outputFormat", "safetensors")
+        .putArray("command")
+        .add("sh")
+        .add("-c")
+        .add("echo converting; cp \"$BATON_CONVERT_INPUT\" \"$BATON_CONVERT_OUTPUT\"");
+    with.put("replicas", 1);
+    JsonNode converted = promoteAndWait(with);
+    assertThat(converted.get("state").asString()).as(converted.toString()).isEqualTo("ACTIVE");
+    JsonNode gate = gate(converted, "CONVERTING");
+    assertThat(gate.get("verdict").asString()).isEqualTo("PASSED");
+    assertThat(gate.at("/evidence/exitCode").asInt()).isZero();
+    assertThat(gate.at("/evidence/outputSha256").asString())
+        .isEqualTo(checkpoint.get("sha256").asString());
+    assertThat(gate.at("/evidence/log").asString()).contains("converting");
+    assertThat(converted.get("artifact").asString())
+        .isEqualTo(gate.at("/evidence/output").asString());
+    JsonNode revision = api.get("/api/v1/endpoints/convert-test/revisions").json().at("/items/0");
+    assertThat(revision.get("artifact").asString()).isEqualTo(converted.get("artifact").asString());
   }
 
   @Test
@@ -395,7 +501,11 @@ class PromotionIT {
   }
 
   private JsonNode promoteAndWait(JsonNode checkpoint, String endpoint) throws Exception {
-    Api.Response created = api.post("/api/v1/promotions", request(checkpoint, endpoint).toString());
+    return promoteAndWait(request(checkpoint, endpoint));
+  }
+
+  private JsonNode promoteAndWait(ObjectNode request) throws Exception {
+    Api.Response created = api.post("/api/v1/promotions", request.toString());
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     assertThat(created.header("Location")).isPresent();
     return awaitPromotion(created.json().get("id").asString(), PromotionIT::terminalPromotion);

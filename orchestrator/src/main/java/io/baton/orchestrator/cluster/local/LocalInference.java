@@ -81,6 +81,9 @@ public class LocalInference implements InferenceBackend, SmartLifecycle {
 
   @Override
   public synchronized void ensureReplica(Replica replica) {
+    if (!running) {
+      throw new IllegalStateException("the local backend is stopped; no replica starts now");
+    }
     String key = key(replica.endpoint(), replica.revision(), replica.index());
     Running current = replicas.get(key);
     if (current != null && current.exitCode() == null) {
@@ -302,12 +305,12 @@ public class LocalInference implements InferenceBackend, SmartLifecycle {
   }
 
   @Override
-  public void stop() {
+  public synchronized void stop() {
+    running = false;
     replicas.values().stream()
         .filter(r -> r.process != null)
         .forEach(r -> LocalBackend.kill(r.process));
     replicas.clear();
-    running = false;
   }
 
   @Override
