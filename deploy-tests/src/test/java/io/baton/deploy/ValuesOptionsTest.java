@@ -1,0 +1,82 @@
+package io.baton.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Switches of the chart, set the way {@code helm install --set} sets them. */
+class ValuesOptionsTest {
+
+  @Test
+  void agentsFindTheOrchestratorUnderTheReleasesName() {
+    Manifests manifests = Chart.render("prod", Map.of());
+
+    Node agent =
+        manifests
+            .node("DaemonSet", "prod-baton-agent-ascend-910b")
+            .at("spec.template.spec.containers")
+            .item("agent");
+    assertThat(Agents.command(agent))
+        .containsSubsequence("--orchestrator", "http://prod-baton:8080");
+    assertThat(
+            manifests
+                .node("Service", "prod-baton")
+                .at("spec.ports")
+                .item("http")
+                .at("port")
+                .value())
+        .isEqualTo(8080);
+    assertThat(manifests.node("ClusterRole", "ml-platform-prod-baton").at("rules").list())
+        .hasSize(1);
+  }
+
+  @Test
+  void leasesCanBeLeftOut() {
+    Manifests manifests = Chart.render(Chart.RELEASE, Map.of("rbac.leases", false));
+
+    assertThat(Rbac.verbs(manifests.node("Role", "baton")))
+        .doesNotContainKey("coordination.k8s.io/leases")
+        .containsKey("batch/jobs");
+  }
+
+  @Test
+  void withoutRbacNoRolesAreRendered() {
+    Manifests manifests = Chart.render(Chart.RELEASE, Map.of("rbac.create", false));
+
+    assertThat(manifests.ofKind("Role")).isEmpty();
+    assertThat(manifests.ofKind("ClusterRole")).isEmpty();
+    assertThat(manifests.ofKind("RoleBinding")).isEmpty();
+    assertThat(manifests.ofKind("ClusterRoleBinding")).isEmpty();
+  }
+
+  @Test
+  void aPoolsAgentCanBeTurnedOff() {
+    Manifests manifests = Chart.render(Chart.values("nvidia-agent-off.yaml"));
+
+    assertThat(manifests.ofKind("DaemonSet"))
+        .extracting(d -> Node.of(d).at("metadata.name").text())
+        .containsExactly("baton-agent-ascend-910b");
+    assertThat(manifests.node("ConfigMap", "baton").at("data").child("application.yaml").text())
+        .contains("name: nvidia-h100");
+  }
+
+  @Test
+  void theDatabaseIsConfiguredEvenWithOneReplicaAndNoPdb() {
+    Manifests manifests =
+        Chart.render(
+            Chart.RELEASE,
+            Map.of(
+                "orchestrator.replicaCount", 1, "orchestrator.podDisruptionBudget.enabled", false));
+
+    assertThat(manifests.ofKind("PodDisruptionBudget")).isEmpty();
+    Node env =
+        manifests
+            .node("Deployment", "baton")
+            .at("spec.template.spec.containers")
+            .item("orchestrator")
+            .at("env");
+    assertThat(env.item("SPRING_DATASOURCE_URL").at("valueFrom.secretKeyRef.name").text())
+        .isEqualTo("baton-postgres");
+  }
+}
