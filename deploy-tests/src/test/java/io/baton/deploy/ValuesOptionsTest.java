@@ -32,15 +32,6 @@ class ValuesOptionsTest {
   }
 
   @Test
-  void leasesCanBeLeftOut() {
-    Manifests manifests = Chart.render(Chart.RELEASE, Map.of("rbac.leases", false));
-
-    assertThat(Rbac.verbs(manifests.node("Role", "baton")))
-        .doesNotContainKey("coordination.k8s.io/leases")
-        .containsKey("batch/jobs");
-  }
-
-  @Test
   void withoutRbacNoRolesAreRendered() {
     Manifests manifests = Chart.render(Chart.RELEASE, Map.of("rbac.create", false));
 
