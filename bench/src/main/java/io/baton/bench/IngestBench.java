@@ -46,7 +46,7 @@ final class IngestBench {
       rows.add(Row.of("target: 5000 nodes / 5s", 1000, target));
       sustainedRate = target.get("reportsPerSec").asDouble();
       p99 = target.get("p99Ms").asDouble();
-      for (int offered : new int[] {1500, 2000, 2500, 3000, 4000, 5000}) {
+      for (int offered : new int[] {1500, 2000, 2500, 3000, 4000, 5000, 6000, 7000, 8000, 10000}) {
         Duration interval = Duration.ofNanos((long) (NODES * 1e9 / offered));
         JsonNode result = simulate(root, orchestrator, tokens, interval, step);
         Row row = Row.of("ramp: " + offered + "/s offered", offered, result);
