@@ -64,18 +64,19 @@ final class IngestBench {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "%-28s %9s %10s %8s %8s %8s %8s%n",
+        "%-28s %9s %10s %8s %8s %8s %8s   %s%n",
         "phase",
         "offered/s",
         "achieved/s",
         "p50 ms",
         "p99 ms",
         "max ms",
-        "failed");
+        "failed",
+        "CPU ms/report: orchestrator postgres simulator");
     for (Row row : rows) {
       System.out.printf(
           Locale.ROOT,
-          "%-28s %9d %10.0f %8.1f %8.1f %8.1f %8d%s%n",
+          "%-28s %9d %10.0f %8.1f %8.1f %8.1f %8d   %12.3f %8.3f %9.3f%s%n",
           row.name(),
           row.offered(),
           row.achieved(),
@@ -83,6 +84,9 @@ final class IngestBench {
           row.p99(),
           row.maxMs(),
           row.failed(),
+          row.orchestratorCpu(),
+          row.postgresCpu(),
+          row.simulatorCpu(),
           row.sustained() ? "" : "  (not sustained)");
     }
     System.out.printf(
@@ -96,6 +100,10 @@ final class IngestBench {
     figures.put("reportsPerSecMax", round(max));
     figures.put("jdbcBaselineRowsPerSec", round(baseline));
     figures.put("ratioToJdbc", Math.round(max / baseline * 1000) / 1000.0);
+    Row atTarget = rows.get(1);
+    figures.put("orchestratorCpuMsPerReport", atTarget.orchestratorCpu());
+    figures.put("postgresCpuMsPerReport", atTarget.postgresCpu());
+    figures.put("simulatorCpuMsPerReport", atTarget.simulatorCpu());
     System.out.println(JSON.writeValueAsString(figures));
   }
 
@@ -107,7 +115,10 @@ final class IngestBench {
       double p50,
       double p99,
       double maxMs,
-      long failed) {
+      long failed,
+      double orchestratorCpu,
+      double postgresCpu,
+      double simulatorCpu) {
     static Row of(String name, int offered, JsonNode r) {
       return new Row(
           name,
@@ -116,7 +127,10 @@ final class IngestBench {
           r.get("p50Ms").asDouble(),
           r.get("p99Ms").asDouble(),
           r.get("maxMs").asDouble(),
-          r.get("reportsFailed").asLong());
+          r.get("reportsFailed").asLong(),
+          r.path("orchestratorCpuMsPerReport").asDouble(),
+          r.path("postgresCpuMsPerReport").asDouble(),
+          r.path("simulatorCpuMsPerReport").asDouble());
     }
 
     boolean sustained() {
@@ -148,16 +162,66 @@ final class IngestBench {
             "bench-",
             "--tokens",
             tokens.toString());
+    ProcessHandle server = orchestrator.process.toHandle();
+    long orchestratorBefore = cpuMillis(server);
+    long postgresBefore = postgresCpuMillis(orchestrator);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // The simulator's CPU time, read while it runs (an exited process has none to read).
+    long[] simulatorCpu = {0};
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (process.isAlive()) {
+                simulatorCpu[0] = Math.max(simulatorCpu[0], cpuMillis(process.toHandle()));
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "simulator-cpu");
+    sampler.setDaemon(true);
+    sampler.start();
     String output = new String(process.getInputStream().readAllBytes());
     int exit = process.waitFor();
+    sampler.join();
+    long orchestratorCpu = cpuMillis(server) - orchestratorBefore;
+    long postgresCpu = postgresCpuMillis(orchestrator) - postgresBefore;
     String[] lines = output.strip().split("\n");
     String last = lines[lines.length - 1];
     if (exit != 0 || !last.startsWith("{")) {
       throw new IllegalStateException("simulate failed (exit " + exit + "):\n" + output);
     }
     System.err.println(output.strip());
-    return JSON.readTree(last);
+    tools.jackson.databind.node.ObjectNode result =
+        (tools.jackson.databind.node.ObjectNode) JSON.readTree(last);
+    double ok = Math.max(1, result.get("reportsOk").asDouble());
+    result.put("orchestratorCpuMsPerReport", Math.round(orchestratorCpu / ok * 1000) / 1000.0);
+    result.put("postgresCpuMsPerReport", Math.round(postgresCpu / ok * 1000) / 1000.0);
+    result.put("simulatorCpuMsPerReport", Math.round(simulatorCpu[0] / ok * 1000) / 1000.0);
+    return result;
+  }
+
+  /** CPU time (user + system) the process has used, in ms; 0 when the OS does not say. */
+  private static long cpuMillis(ProcessHandle handle) {
+    return handle.info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
+  }
+
+  /**
+   * CPU time of the embedded PostgreSQL: its postmaster (which detaches from the orchestrator, so
+   * it is found through {@code postmaster.pid}) and its backends.
+   */
+  private static long postgresCpuMillis(Orchestrator orchestrator) {
+    try {
+      Path pidFile = orchestrator.dataDir.resolve("postgres").resolve("postmaster.pid");
+      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+      return ProcessHandle.of(pid)
+          .map(p -> cpuMillis(p) + p.descendants().mapToLong(IngestBench::cpuMillis).sum())
+          .orElse(0L);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   private static double round(double value) {
