@@ -3,6 +3,7 @@ package io.baton.orchestrator.cluster.kubernetes;
 import static io.baton.orchestrator.support.Reports.aReport;
 import static io.baton.orchestrator.support.Specs.aSpec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.baton.orchestrator.support.Api;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,7 +138,8 @@ class KubernetesEndToEndIT {
     awaitState(id, "RUNNING");
 
     String faulty = ranks.get(1).getSpec().getNodeName();
-    report(agents.get(faulty), r -> r.chip(3, "FAULT", "0x80E01801"));
+    assertThat(report(agents.get(faulty), r -> r.chip(3, "FAULT", "0x80E01801")).status())
+        .isEqualTo(200);
 
     Job second = awaitJob(id, 2);
     assertThat(mock.batch().v1().jobs().inNamespace(Fixtures.NAMESPACE).withName(name(id, 1)).get())
@@ -150,8 +153,7 @@ class KubernetesEndToEndIT {
               assertThat(node.getSpec().getUnschedulable()).isTrue();
               assertThat(node.getSpec().getTaints())
                   .extracting(Taint::getKey, Taint::getValue, Taint::getEffect)
-                  .containsExactly(
-                      org.assertj.core.groups.Tuple.tuple(FAULT_TAINT, "chip-3", "NoSchedule"));
+                  .containsExactly(tuple(FAULT_TAINT, "chip-3", "NoSchedule"));
             });
     List<String> replaced = placedNodes(second);
     assertThat(replaced).hasSize(2).doesNotContain(faulty);
@@ -171,6 +173,7 @@ class KubernetesEndToEndIT {
     assertThat(events.stream().filter(e -> e.get("type").asString().equals("job.state")))
         .extracting(e -> e.get("from").asString("") + "->" + e.get("to").asString())
         .containsSubsequence(
+            "ADMITTED->STARTING",
             "STARTING->RUNNING",
             "RUNNING->RECOVERING",
             "RECOVERING->ADMITTED",
@@ -281,7 +284,7 @@ class KubernetesEndToEndIT {
   private List<JsonNode> events(UUID id) {
     List<JsonNode> events = new ArrayList<>();
     api.get("/api/v1/jobs/" + id + "/events?limit=500").json().get("items").forEach(events::add);
-    events.sort(java.util.Comparator.comparingLong(e -> e.get("id").asLong()));
+    events.sort(Comparator.comparingLong(e -> e.get("id").asLong()));
     return events;
   }
 
