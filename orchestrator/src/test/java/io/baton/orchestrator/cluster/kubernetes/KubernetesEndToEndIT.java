@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -23,14 +24,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +53,9 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The whole orchestrator on the Kubernetes backend against the CRUD mock API server, driven over
@@ -61,7 +72,9 @@ import tools.jackson.databind.JsonNode;
       "baton.cluster.kubernetes.namespace=" + Fixtures.NAMESPACE,
       "baton.cluster.kubernetes.fence-interval=200ms",
       "baton.scheduler.tick-interval=500ms",
-      "baton.nodes.timeout=10m"
+      "baton.nodes.timeout=10m",
+      "baton.promotion.reconcile-interval=200ms",
+      "baton.endpoints.reconcile-interval=200ms"
     })
 class KubernetesEndToEndIT {
 
@@ -69,6 +82,8 @@ class KubernetesEndToEndIT {
   private static final String INFERENCE = "nvidia-h100";
   private static final String FAULT_TAINT = "baton.io/chip-fault";
   private static final Duration PATIENCE = Duration.ofSeconds(20);
+  private static final Duration LONG = Duration.ofSeconds(45);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static final KubernetesMockServer SERVER =
       new KubernetesMockServer(
@@ -78,6 +93,10 @@ class KubernetesEndToEndIT {
           new KubernetesCrudDispatcher(),
           false);
   private static final Path DATA_DIR = tempDir();
+  private static final Path VOLUME = DATA_DIR.resolve("volume");
+  private static final int SERVING_PORT = freePort();
+  private static final Path DEMO =
+      Path.of("..", "examples", "target", "baton-examples.jar").toAbsolutePath();
   private static KubernetesClient mock;
 
   @BeforeAll
@@ -91,6 +110,8 @@ class KubernetesEndToEndIT {
   @DynamicPropertySource
   static void cluster(DynamicPropertyRegistry registry) {
     registry.add("baton.data-dir", DATA_DIR::toString);
+    registry.add("baton.cluster.kubernetes.checkpoint-mount-path", VOLUME::toString);
+    registry.add("baton.cluster.kubernetes.serving-port", () -> SERVING_PORT);
     registry.add(
         "baton.cluster.kubernetes.master-url",
         () -> {
@@ -201,6 +222,330 @@ class KubernetesEndToEndIT {
               assertThat(node.getSpec().getTaints()).noneMatch(t -> FAULT_TAINT.equals(t.getKey()));
             });
     ApiAudit.assertGranted(SERVER);
+  }
+
+  @Test
+  void anEndpointGoesFromCanaryToActiveAndRollsBackToThePreviousRevision() throws Exception {
+    assertThat(DEMO).as("the demo model is built before the orchestrator's tests").exists();
+    Map<Long, JsonNode> checkpoints = trainDemoModel();
+    Map<String, String> podIps = new HashMap<>();
+    List<Process> servers = new ArrayList<>();
+    ScheduledExecutorService controllers = Executors.newSingleThreadScheduledExecutor();
+    try {
+      servers.add(serve(checkpoints.get(10L), "127.0.0.1", podIps));
+      servers.add(serve(checkpoints.get(20L), "127.0.0.2", podIps));
+      controllers.scheduleWithFixedDelay(
+          () -> controllersRound(podIps), 0, 100, TimeUnit.MILLISECONDS);
+
+      JsonNode first = promote(checkpoints.get(10L), "demo");
+      assertThat(first.get("state").asString()).as(first.toString()).isEqualTo("ACTIVE");
+      JsonNode canary = latestRollout("demo");
+      assertThat(canary.get("state").asString()).isEqualTo("SUCCEEDED");
+      assertThat(canary.at("/evidence/golden/passed").asBoolean()).as(canary.toString()).isTrue();
+      assertThat(awaitEndpoint("demo", 1).get("state").asString()).isEqualTo("ACTIVE");
+      assertThat(deployments()).contains("demo-r1-canary", "demo-r1");
+
+      JsonNode second = promote(checkpoints.get(20L), "demo");
+      assertThat(second.get("state").asString()).as(second.toString()).isEqualTo("ACTIVE");
+      awaitEndpoint("demo", 2);
+      await("revision 1 stopped")
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> assertThat(deployments()).doesNotContain("demo-r1-canary", "demo-r1"));
+
+      Api.Response started = api.post("/api/v1/endpoints/demo/rollback", "{}");
+      assertThat(started.status()).as(started.body()).isEqualTo(202);
+      assertThat(started.json().get("revision").asInt()).isEqualTo(1);
+      JsonNode rollback =
+          await("rollback")
+              .atMost(LONG)
+              .until(
+                  () ->
+                      api.get(
+                              "/api/v1/endpoints/demo/rollouts/"
+                                  + started.json().get("id").asString())
+                          .json(),
+                  r -> List.of("SUCCEEDED", "ROLLED_BACK").contains(r.get("state").asString()));
+      assertThat(rollback.get("state").asString()).as(rollback.toString()).isEqualTo("SUCCEEDED");
+      assertThat(rollback.get("kind").asString()).isEqualTo("ROLLBACK");
+      assertThat(rollback.at("/evidence/golden/passed").asBoolean()).isTrue();
+      JsonNode serving = awaitEndpoint("demo", 1);
+      assertThat(serving.at("/currentRevision/checkpointId").asString())
+          .isEqualTo(checkpoints.get(10L).get("id").asString());
+      await("revision 2 stopped")
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () ->
+                  assertThat(deployments())
+                      .contains("demo-r1-canary", "demo-r1")
+                      .doesNotContain("demo-r2-canary", "demo-r2"));
+      ApiAudit.assertGranted(SERVER);
+    } finally {
+      controllers.shutdownNow();
+      servers.forEach(Process::destroyForcibly);
+    }
+  }
+
+  /**
+   * A one-rank job whose rank is the demo trainer, run here on the checkpoint volume (a local
+   * directory the orchestrator mounts too); its agent relays the progress file. Returns the job's
+   * checkpoints by step.
+   */
+  private Map<Long, JsonNode> trainDemoModel() throws Exception {
+    UUID id = submit(aSpec().with("name", "k8s-e2e-demo").with("nodes", 1));
+    Job job = awaitJob(id, 1);
+    Pod rank = run(job, placedNodes(job)).get(0);
+    Map<String, String> env = new HashMap<>();
+    job.getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    Path checkpointDir = Path.of(env.get("BATON_CHECKPOINT_DIR"));
+    assertThat(checkpointDir.startsWith(VOLUME)).as("%s on the volume", checkpointDir).isTrue();
+    Path progress = DATA_DIR.resolve("progress-" + id + ".jsonl");
+    ProcessBuilder trainer =
+        new ProcessBuilder(
+                "java",
+                "-Xmx128m",
+                "-jar",
+                DEMO.toString(),
+                "train",
+                "--steps",
+                "20",
+                "--checkpoint-every",
+                "10")
+            .redirectErrorStream(true)
+            .redirectOutput(DATA_DIR.resolve("trainer-" + id + ".log").toFile());
+    trainer.environment().put("BATON_CHECKPOINT_DIR", checkpointDir.toString());
+    trainer.environment().put("BATON_PROGRESS_FILE", progress.toString());
+    trainer.environment().put("BATON_JOB_ID", id.toString());
+    Process process = trainer.start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the trainer finished").isTrue();
+    assertThat(process.exitValue()).isZero();
+
+    ArrayNode progressLines = JSON.createArrayNode();
+    ArrayNode checkpointLines = JSON.createArrayNode();
+    for (String line : Files.readAllLines(progress)) {
+      ObjectNode entry = (ObjectNode) JSON.readTree(line);
+      entry.put("jobId", id.toString());
+      entry.put("rank", 0);
+      entry.put("attempt", 1);
+      if (!entry.has("time")) {
+        entry.put("time", java.time.Instant.now().toString());
+      }
+      String type = entry.path("type").asString();
+      if (type.equals("progress")) {
+        progressLines.add(entry);
+      } else if (type.equals("checkpoint")) {
+        checkpointLines.add(entry);
+      }
+    }
+    Agent agent = agents.get(rank.getSpec().getNodeName());
+    ObjectNode report =
+        (ObjectNode)
+            JSON.readTree(
+                aReport(agent.node())
+                    .boot(agent.bootId())
+                    .seq(agent.seq().getAndIncrement())
+                    .json());
+    report.set("progress", progressLines);
+    report.set("checkpoints", checkpointLines);
+    Api.Response relayed =
+        api.post(
+            "/api/v1/agents/reports",
+            report.toString(),
+            "Authorization",
+            "Bearer " + agent.token());
+    assertThat(relayed.status()).as(relayed.body()).isEqualTo(200);
+    kubelet.exited(rank, 0, "Completed", null);
+    awaitState(id, "SUCCEEDED");
+
+    Map<Long, JsonNode> byStep = new HashMap<>();
+    api.get("/api/v1/checkpoints?jobId=" + id)
+        .json()
+        .get("items")
+        .forEach(c -> byStep.put(c.get("step").asLong(), c));
+    assertThat(byStep).containsKeys(10L, 20L);
+    return byStep;
+  }
+
+  /** The demo server on {@code ip}, serving the checkpoint; pods loading it get that address. */
+  private Process serve(JsonNode checkpoint, String ip, Map<String, String> podIps)
+      throws IOException {
+    Path model = Path.of(java.net.URI.create(checkpoint.get("uri").asString()));
+    Process server =
+        new ProcessBuilder(
+                "java",
+                "-Xmx128m",
+                "-jar",
+                DEMO.toString(),
+                "serve",
+                "--checkpoint",
+                model.toString(),
+                "--bind",
+                ip,
+                "--port",
+                Integer.toString(SERVING_PORT))
+            .redirectErrorStream(true)
+            .redirectOutput(DATA_DIR.resolve("server-" + ip + ".log").toFile())
+            .start();
+    await("server on " + ip)
+        .atMost(PATIENCE)
+        .ignoreExceptions()
+        .until(
+            () ->
+                api.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(
+                                        "http://" + ip + ":" + SERVING_PORT + "/healthz"))
+                                .GET())
+                        .status()
+                    == 200);
+    podIps.put(model.toString(), ip);
+    return server;
+  }
+
+  /**
+   * One round of the Job and ReplicaSet controllers, the garbage collector and the kubelet: helper
+   * Jobs run to completion with their answer (a file's sha256 and size, read from the volume);
+   * Deployments get their pods, Ready at the address of the server loading their model; the pods of
+   * deleted or scaled-down Deployments go.
+   */
+  private void controllersRound(Map<String, String> podIps) {
+    try {
+      for (Job helper :
+          mock.batch()
+              .v1()
+              .jobs()
+              .inNamespace(Fixtures.NAMESPACE)
+              .withLabel(FileJobs.HELPER)
+              .list()
+              .getItems()) {
+        String name = helper.getMetadata().getName();
+        if (mock.pods()
+            .inNamespace(Fixtures.NAMESPACE)
+            .withLabel(FileJobs.HELPER, name)
+            .list()
+            .getItems()
+            .isEmpty()) {
+          Pod pod = kubelet.schedule(helper, 0, "nvidia-0");
+          kubelet.exited(pod, 0, "Completed", helperAnswer(helper));
+        }
+      }
+      Set<String> deployments = new HashSet<>();
+      for (Deployment d :
+          mock.apps().deployments().inNamespace(Fixtures.NAMESPACE).list().getItems()) {
+        String name = d.getMetadata().getName();
+        deployments.add(name);
+        List<Pod> pods =
+            new ArrayList<>(
+                mock.pods()
+                    .inNamespace(Fixtures.NAMESPACE)
+                    .withLabel(Names.DEPLOYMENT, name)
+                    .list()
+                    .getItems());
+        int wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        for (int i = pods.size(); i < wanted; i++) {
+          Pod pod = kubelet.running(kubelet.schedule(d, "nvidia-" + (i % 2)));
+          kubelet.ready(pod, podIps.getOrDefault(model(d), "127.0.0.9"));
+        }
+        pods.sort(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp()));
+        for (int i = wanted; i < pods.size(); i++) {
+          mock.pods()
+              .inNamespace(Fixtures.NAMESPACE)
+              .withName(pods.get(i).getMetadata().getName())
+              .delete();
+        }
+      }
+      for (Pod pod :
+          mock.pods()
+              .inNamespace(Fixtures.NAMESPACE)
+              .withLabel(Names.DEPLOYMENT)
+              .list()
+              .getItems()) {
+        if (!deployments.contains(pod.getMetadata().getLabels().get(Names.DEPLOYMENT))) {
+          mock.pods().inNamespace(Fixtures.NAMESPACE).resource(pod).delete();
+        }
+      }
+    } catch (RuntimeException e) {
+      // Raced with the orchestrator (an object went meanwhile): the next round sees it.
+    }
+  }
+
+  private static String helperAnswer(Job helper) {
+    Map<String, String> env = new HashMap<>();
+    helper
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    if (!"digest".equals(helper.getMetadata().getLabels().get(Names.COMPONENT))) {
+      return "deleted";
+    }
+    Path file = Path.of(env.get("BATON_FILE"));
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
+          + " "
+          + bytes.length;
+    } catch (IOException e) {
+      return "missing";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String model(Deployment d) {
+    return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals("BATON_MODEL"))
+        .map(e -> e.getValue())
+        .findFirst()
+        .orElse("");
+  }
+
+  private List<String> deployments() {
+    return mock.apps().deployments().inNamespace(Fixtures.NAMESPACE).list().getItems().stream()
+        .map(d -> d.getMetadata().getName())
+        .toList();
+  }
+
+  private JsonNode promote(JsonNode checkpoint, String endpoint) {
+    ObjectNode request = JSON.createObjectNode();
+    request.put("checkpointId", checkpoint.get("id").asString());
+    request.put("endpoint", endpoint);
+    request.put("pool", INFERENCE);
+    request.put("replicas", 2);
+    request.putObject("parity").put("absTolerance", 1e-6).put("relTolerance", 1e-5);
+    Api.Response created = api.post("/api/v1/promotions", request.toString());
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().get("id").asString();
+    return await("promotion " + id)
+        .atMost(LONG)
+        .until(
+            () -> api.get("/api/v1/promotions/" + id).json(),
+            p ->
+                List.of("ACTIVE", "REJECTED", "ROLLED_BACK", "FAILED")
+                    .contains(p.get("state").asString()));
+  }
+
+  private JsonNode latestRollout(String endpoint) {
+    return api.get("/api/v1/endpoints/" + endpoint + "/rollouts").json().get("items").get(0);
+  }
+
+  private JsonNode awaitEndpoint(String endpoint, int revision) {
+    return await("endpoint " + endpoint + " on revision " + revision)
+        .atMost(LONG)
+        .until(
+            () -> api.get("/api/v1/endpoints/" + endpoint).json(),
+            e ->
+                e.at("/currentRevision/revision").asInt() == revision
+                    && "ACTIVE".equals(e.path("state").asString()));
   }
 
   /** The Job controller creates a pod per index; the scheduler binds them to the allowed nodes. */
@@ -340,6 +685,15 @@ class KubernetesEndToEndIT {
   private static String adminToken() {
     try {
       return Files.readString(DATA_DIR.resolve("admin-token")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
