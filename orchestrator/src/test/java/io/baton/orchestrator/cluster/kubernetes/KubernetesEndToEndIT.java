@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -22,19 +21,20 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -235,7 +235,7 @@ class KubernetesEndToEndIT {
       servers.add(serve(checkpoints.get(10L), "127.0.0.1", podIps));
       servers.add(serve(checkpoints.get(20L), "127.0.0.2", podIps));
       controllers.scheduleWithFixedDelay(
-          () -> controllersRound(podIps), 0, 100, TimeUnit.MILLISECONDS);
+          new Controllers(mock, kubelet, podIps)::round, 0, 100, TimeUnit.MILLISECONDS);
 
       JsonNode first = promote(checkpoints.get(10L), "demo");
       assertThat(first.get("state").asString()).as(first.toString()).isEqualTo("ACTIVE");
@@ -334,7 +334,7 @@ class KubernetesEndToEndIT {
       entry.put("rank", 0);
       entry.put("attempt", 1);
       if (!entry.has("time")) {
-        entry.put("time", java.time.Instant.now().toString());
+        entry.put("time", Instant.now().toString());
       }
       String type = entry.path("type").asString();
       if (type.equals("progress")) {
@@ -375,7 +375,7 @@ class KubernetesEndToEndIT {
   /** The demo server on {@code ip}, serving the checkpoint; pods loading it get that address. */
   private Process serve(JsonNode checkpoint, String ip, Map<String, String> podIps)
       throws IOException {
-    Path model = Path.of(java.net.URI.create(checkpoint.get("uri").asString()));
+    Path model = Path.of(URI.create(checkpoint.get("uri").asString()));
     Process server =
         new ProcessBuilder(
                 "java",
@@ -398,115 +398,13 @@ class KubernetesEndToEndIT {
         .until(
             () ->
                 api.send(
-                            java.net.http.HttpRequest.newBuilder(
-                                    java.net.URI.create(
-                                        "http://" + ip + ":" + SERVING_PORT + "/healthz"))
+                            HttpRequest.newBuilder(
+                                    URI.create("http://" + ip + ":" + SERVING_PORT + "/healthz"))
                                 .GET())
                         .status()
                     == 200);
     podIps.put(model.toString(), ip);
     return server;
-  }
-
-  /**
-   * One round of the Job and ReplicaSet controllers, the garbage collector and the kubelet: helper
-   * Jobs run to completion with their answer (a file's sha256 and size, read from the volume);
-   * Deployments get their pods, Ready at the address of the server loading their model; the pods of
-   * deleted or scaled-down Deployments go.
-   */
-  private void controllersRound(Map<String, String> podIps) {
-    try {
-      for (Job helper :
-          mock.batch()
-              .v1()
-              .jobs()
-              .inNamespace(Fixtures.NAMESPACE)
-              .withLabel(FileJobs.HELPER)
-              .list()
-              .getItems()) {
-        String name = helper.getMetadata().getName();
-        if (mock.pods()
-            .inNamespace(Fixtures.NAMESPACE)
-            .withLabel(FileJobs.HELPER, name)
-            .list()
-            .getItems()
-            .isEmpty()) {
-          Pod pod = kubelet.schedule(helper, 0, "nvidia-0");
-          kubelet.exited(pod, 0, "Completed", helperAnswer(helper));
-        }
-      }
-      Set<String> deployments = new HashSet<>();
-      for (Deployment d :
-          mock.apps().deployments().inNamespace(Fixtures.NAMESPACE).list().getItems()) {
-        String name = d.getMetadata().getName();
-        deployments.add(name);
-        List<Pod> pods =
-            new ArrayList<>(
-                mock.pods()
-                    .inNamespace(Fixtures.NAMESPACE)
-                    .withLabel(Names.DEPLOYMENT, name)
-                    .list()
-                    .getItems());
-        int wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        for (int i = pods.size(); i < wanted; i++) {
-          Pod pod = kubelet.running(kubelet.schedule(d, "nvidia-" + (i % 2)));
-          kubelet.ready(pod, podIps.getOrDefault(model(d), "127.0.0.9"));
-        }
-        pods.sort(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp()));
-        for (int i = wanted; i < pods.size(); i++) {
-          mock.pods()
-              .inNamespace(Fixtures.NAMESPACE)
-              .withName(pods.get(i).getMetadata().getName())
-              .delete();
-        }
-      }
-      for (Pod pod :
-          mock.pods()
-              .inNamespace(Fixtures.NAMESPACE)
-              .withLabel(Names.DEPLOYMENT)
-              .list()
-              .getItems()) {
-        if (!deployments.contains(pod.getMetadata().getLabels().get(Names.DEPLOYMENT))) {
-          mock.pods().inNamespace(Fixtures.NAMESPACE).resource(pod).delete();
-        }
-      }
-    } catch (RuntimeException e) {
-      // Raced with the orchestrator (an object went meanwhile): the next round sees it.
-    }
-  }
-
-  private static String helperAnswer(Job helper) {
-    Map<String, String> env = new HashMap<>();
-    helper
-        .getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .getEnv()
-        .forEach(e -> env.put(e.getName(), e.getValue()));
-    if (!"digest".equals(helper.getMetadata().getLabels().get(Names.COMPONENT))) {
-      return "deleted";
-    }
-    Path file = Path.of(env.get("BATON_FILE"));
-    try {
-      byte[] bytes = Files.readAllBytes(file);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
-          + " "
-          + bytes.length;
-    } catch (IOException e) {
-      return "missing";
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String model(Deployment d) {
-    return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-        .filter(e -> e.getName().equals("BATON_MODEL"))
-        .map(e -> e.getValue())
-        .findFirst()
-        .orElse("");
   }
 
   private List<String> deployments() {
@@ -691,8 +589,7 @@ class KubernetesEndToEndIT {
   }
 
   private static int freePort() {
-    try (java.net.ServerSocket socket =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
