@@ -323,7 +323,10 @@ class KubernetesEndToEndIT {
     trainer.environment().put("BATON_PROGRESS_FILE", progress.toString());
     trainer.environment().put("BATON_JOB_ID", id.toString());
     Process process = trainer.start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the trainer finished").isTrue();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the trainer did not finish within 60 s");
+    }
     assertThat(process.exitValue()).isZero();
 
     ArrayNode progressLines = JSON.createArrayNode();
@@ -392,17 +395,22 @@ class KubernetesEndToEndIT {
             .redirectErrorStream(true)
             .redirectOutput(DATA_DIR.resolve("server-" + ip + ".log").toFile())
             .start();
-    await("server on " + ip)
-        .atMost(PATIENCE)
-        .ignoreExceptions()
-        .until(
-            () ->
-                api.send(
-                            HttpRequest.newBuilder(
-                                    URI.create("http://" + ip + ":" + SERVING_PORT + "/healthz"))
-                                .GET())
-                        .status()
-                    == 200);
+    try {
+      await("server on " + ip)
+          .atMost(PATIENCE)
+          .ignoreExceptions()
+          .until(
+              () ->
+                  api.send(
+                              HttpRequest.newBuilder(
+                                      URI.create("http://" + ip + ":" + SERVING_PORT + "/healthz"))
+                                  .GET())
+                          .status()
+                      == 200);
+    } catch (RuntimeException | AssertionError e) {
+      server.destroyForcibly();
+      throw e;
+    }
     podIps.put(model.toString(), ip);
     return server;
   }
