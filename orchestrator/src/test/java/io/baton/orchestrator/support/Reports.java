@@ -85,6 +85,17 @@ public final class Reports {
     return this;
   }
 
+  /**
+   * A progress line of {@code rank} in {@code attempt}, as a rank of a relaunched job writes it.
+   */
+  public Reports progress(UUID job, int attempt, int rank, long step, double loss) {
+    progress(job, step, loss);
+    Map<String, Object> line = progress.get(progress.size() - 1);
+    line.put("rank", rank);
+    line.put("attempt", attempt);
+    return this;
+  }
+
   public Reports checkpoint(UUID job, long step) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("type", "checkpoint");
