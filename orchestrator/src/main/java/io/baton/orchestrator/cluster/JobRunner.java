@@ -9,10 +9,6 @@ import io.baton.orchestrator.scheduling.SchedulerTick;
 import io.baton.orchestrator.scheduling.SchedulerTriggers;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,8 +37,7 @@ public class JobRunner implements SmartLifecycle {
   private final RecoveryProperties properties;
   private final TransactionTemplate transactions;
   private final ObjectProvider<SchedulerTriggers> scheduler;
-  private final AtomicBoolean kicked = new AtomicBoolean();
-  private ScheduledExecutorService loop;
+  private final ReconcileLoop loop = new ReconcileLoop("baton-job-runner", this::reconcileAll);
 
   JobRunner(
       ClusterBackend backend,
@@ -70,14 +65,11 @@ public class JobRunner implements SmartLifecycle {
 
   /** Reconciles soon, outside the regular interval. */
   public void kick() {
-    if (loop != null && properties.automatic() && kicked.compareAndSet(false, true)) {
-      loop.execute(this::reconcileAll);
-    }
+    loop.kick(properties.automatic());
   }
 
   /** One pass over every job that holds or held chips. */
   public void reconcileAll() {
-    kicked.set(false);
     for (UUID id : runs.active()) {
       try {
         reconcile(jobs.get(id));
@@ -200,32 +192,17 @@ public class JobRunner implements SmartLifecycle {
 
   @Override
   public void start() {
-    loop =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "baton-job-runner");
-              thread.setDaemon(true);
-              return thread;
-            });
-    if (properties.automatic()) {
-      long every = properties.reconcileInterval().toMillis();
-      loop.scheduleWithFixedDelay(this::reconcileAll, every, every, TimeUnit.MILLISECONDS);
-    }
+    loop.start(properties.reconcileInterval(), properties.automatic());
   }
 
   @Override
   public void stop() {
-    loop.shutdownNow();
-    try {
-      // A launch in progress finishes before the backend stops every rank.
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // Waits for a launch in progress, so it finishes before the backend stops every rank.
+    loop.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return loop != null && !loop.isShutdown();
+    return loop.isRunning();
   }
 }

@@ -121,16 +121,24 @@ public class RolloutRunner implements SmartLifecycle {
       EndpointRepository.RevisionRow revision =
           repository.revision(row.name(), current).orElseThrow();
       for (int i = 0; i < row.desiredReplicas(); i++) {
-        ensure(row, revision, i);
+        ensure(row, revision, i, running);
       }
     }
   }
 
   private void ensure(
       EndpointRepository.Row row, EndpointRepository.RevisionRow revision, int index) {
-    List<ReplicaState> all = backend.replicas(row.name());
+    ensure(row, revision, index, backend.replicas(row.name()));
+  }
+
+  /** As above, given what the backend runs for the endpoint (read once per pass, not per index). */
+  private void ensure(
+      EndpointRepository.Row row,
+      EndpointRepository.RevisionRow revision,
+      int index,
+      List<ReplicaState> running) {
     Optional<ReplicaState> existing =
-        all.stream()
+        running.stream()
             .filter(r -> r.revision() == revision.revision() && r.index() == index)
             .findFirst();
     if (existing.isPresent() && existing.get().exitCode() == null) {

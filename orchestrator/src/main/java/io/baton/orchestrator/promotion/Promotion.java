@@ -65,69 +65,84 @@ public record Promotion(
     if (!replaced) {
       next.add(gate);
     }
-    return new Promotion(
-        id,
-        jobId,
+    return copy(
         checkpointId,
-        endpoint,
         state,
-        trigger,
-        policy,
         next,
         revision,
         rolloutId,
         artifact,
         reason,
-        actor,
         version,
-        createdAt,
         updatedAt,
         endedAt);
   }
 
   Promotion moved(PromotionState to, String why, Instant now) {
-    return new Promotion(
-        id,
-        jobId,
+    return copy(
         checkpointId,
-        endpoint,
         to,
-        trigger,
-        policy,
         gates,
         revision,
         rolloutId,
         artifact,
         why,
-        actor,
         version,
-        createdAt,
         now,
         to.isTerminal() ? now : null);
   }
 
   Promotion withCheckpoint(UUID checkpoint) {
-    return new Promotion(
-        id,
-        jobId,
+    return copy(
         checkpoint,
-        endpoint,
         state,
-        trigger,
-        policy,
         gates,
         revision,
         rolloutId,
         artifact,
         reason,
-        actor,
         version,
-        createdAt,
         updatedAt,
         endedAt);
   }
 
   Promotion withArtifact(String file) {
+    return copy(
+        checkpointId, state, gates, revision, rolloutId, file, reason, version, updatedAt, endedAt);
+  }
+
+  Promotion withRollout(int number, UUID rollout) {
+    return copy(
+        checkpointId, state, gates, number, rollout, artifact, reason, version, updatedAt, endedAt);
+  }
+
+  /** As stored at {@code storedVersion}, last changed at {@code changedAt}. */
+  Promotion at(long storedVersion, Instant changedAt) {
+    return copy(
+        checkpointId,
+        state,
+        gates,
+        revision,
+        rolloutId,
+        artifact,
+        reason,
+        storedVersion,
+        changedAt,
+        endedAt);
+  }
+
+  /** A copy with the fields a promotion changes over its life; the rest stay. */
+  private Promotion copy(
+      UUID checkpointId,
+      PromotionState state,
+      List<Gate> gates,
+      Integer revision,
+      UUID rolloutId,
+      String artifact,
+      String reason,
+      long version,
+      Instant updatedAt,
+      Instant endedAt) {
     return new Promotion(
         id,
         jobId,
@@ -139,27 +154,6 @@ public record Promotion(
         gates,
         revision,
         rolloutId,
-        file,
-        reason,
-        actor,
-        version,
-        createdAt,
-        updatedAt,
-        endedAt);
-  }
-
-  Promotion withRollout(int number, UUID rollout) {
-    return new Promotion(
-        id,
-        jobId,
-        checkpointId,
-        endpoint,
-        state,
-        trigger,
-        policy,
-        gates,
-        number,
-        rollout,
         artifact,
         reason,
         actor,

@@ -734,24 +734,9 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
               + next.state());
     }
     Promotion versioned =
-        new Promotion(
-            next.id(),
-            next.jobId(),
-            next.checkpointId(),
-            next.endpoint(),
-            next.state(),
-            next.trigger(),
-            next.policy(),
-            next.gates(),
-            next.revision(),
-            next.rolloutId(),
-            next.artifact(),
-            next.reason(),
-            next.actor(),
+        next.at(
             current.version(),
-            next.createdAt(),
-            next.state() == current.state() ? clock.instant() : next.updatedAt(),
-            next.endedAt());
+            next.state() == current.state() ? clock.instant() : next.updatedAt());
     transactions.executeWithoutResult(
         status -> {
           if (!promotions.update(versioned)) {
@@ -765,6 +750,17 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
 
   private Event.New event(
       Promotion p, PromotionState from, PromotionState to, String reason, String actor) {
+    return stateEvent(p, from, to, reason, actor, clock.instant());
+  }
+
+  /** A {@code promotion.state} event: on the promotion, and on its job's events too. */
+  static Event.New stateEvent(
+      Promotion p,
+      PromotionState from,
+      PromotionState to,
+      String reason,
+      String actor,
+      java.time.Instant at) {
     return new Event.New(
         "promotion.state",
         "promotion/" + p.id(),
@@ -773,7 +769,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
         to.name(),
         reason,
         actor,
-        clock.instant());
+        at);
   }
 
   // --- lifecycle ------------------------------------------------------------------------------

@@ -2,7 +2,6 @@ package io.baton.orchestrator.promotion;
 
 import io.baton.orchestrator.checkpoints.Checkpoint;
 import io.baton.orchestrator.checkpoints.CheckpointRepository;
-import io.baton.orchestrator.events.Event;
 import io.baton.orchestrator.events.EventLog;
 import io.baton.orchestrator.jobs.JobSpec;
 import io.baton.orchestrator.jobs.JobSpecChecks;
@@ -120,15 +119,7 @@ public class PromotionService {
         status -> {
           promotions.insert(p);
           events.append(
-              new Event.New(
-                  "promotion.state",
-                  "promotion/" + p.id(),
-                  p.jobId(),
-                  null,
-                  PromotionState.PENDING.name(),
-                  p.reason(),
-                  actor,
-                  now));
+              PromotionRunner.stateEvent(p, null, PromotionState.PENDING, p.reason(), actor, now));
         });
     runner.kick();
     return get(p.id());

@@ -1,5 +1,6 @@
 package io.baton.orchestrator.cluster.kubernetes;
 
+import io.baton.orchestrator.cluster.ReconcileLoop;
 import io.baton.orchestrator.pools.Node;
 import io.baton.orchestrator.pools.NodeRepository;
 import io.baton.orchestrator.pools.NodeState;
@@ -12,9 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +33,7 @@ public class NodeFencer implements SmartLifecycle {
   private final NodeRepository nodes;
   private final PoolCatalog pools;
   private final KubernetesApi api;
-  private ScheduledExecutorService loop;
+  private final ReconcileLoop loop = new ReconcileLoop("baton-node-fencer", this::fenceAll);
 
   NodeFencer(
       KubernetesClient client,
@@ -153,32 +151,16 @@ public class NodeFencer implements SmartLifecycle {
 
   @Override
   public void start() {
-    loop =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "baton-node-fencer");
-              thread.setDaemon(true);
-              return thread;
-            });
-    long every = properties.fenceInterval().toMillis();
-    loop.scheduleWithFixedDelay(this::safeFenceAll, every, every, TimeUnit.MILLISECONDS);
-  }
-
-  private void safeFenceAll() {
-    try {
-      fenceAll();
-    } catch (RuntimeException e) {
-      log.warn("Fencing round failed; trying again: {}", e.toString());
-    }
+    loop.start(properties.fenceInterval(), true);
   }
 
   @Override
   public void stop() {
-    loop.shutdownNow();
+    loop.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return loop != null && !loop.isShutdown();
+    return loop.isRunning();
   }
 }
