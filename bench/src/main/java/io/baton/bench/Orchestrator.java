@@ -111,6 +111,24 @@ final class Orchestrator implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * The measurements of an actuator metric by statistic ({@code COUNT}, {@code TOTAL}, …); empty
+   * when the orchestrator has no such metric.
+   */
+  java.util.Map<String, Double> metric(String name) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(base().resolve("/actuator/metrics/" + name)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    java.util.Map<String, Double> values = new java.util.HashMap<>();
+    if (response.statusCode() == 200) {
+      for (tools.jackson.databind.JsonNode m : JSON.readTree(response.body()).get("measurements")) {
+        values.put(m.get("statistic").asString(), m.get("value").asDouble());
+      }
+    }
+    return values;
+  }
+
   private void awaitHealthy(Duration timeout) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {

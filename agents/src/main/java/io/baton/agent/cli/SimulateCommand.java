@@ -1,5 +1,6 @@
 package io.baton.agent.cli;
 
+import io.baton.agent.Durations;
 import io.baton.agent.collect.ChipSnapshot;
 import io.baton.agent.collect.ParseException;
 import io.baton.agent.simulate.FaultSpec;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -37,6 +40,8 @@ import picocli.CommandLine.Spec;
           + " reports/s, ticks skipped because the node's previous report was still unanswered,"
           + " and latency percentiles (from when a report was due to its answer), and as the last"
           + " line one JSON object.",
+      "With --steps, the fleet runs each step in turn in this one process (a load ramp without"
+          + " a cold start per step) and prints the same for each step as it ends.",
       "Exit 0 when reports got through, 1 when none did, 2 on bad flags."
     })
 public final class SimulateCommand implements Callable<Integer> {
@@ -78,6 +83,15 @@ public final class SimulateCommand implements Callable<Integer> {
       paramLabel = "D",
       description = "Stop after D (default: run until killed).")
   Duration duration;
+
+  @Option(
+      names = "--steps",
+      paramLabel = "SPEC",
+      description =
+          "Run in steps instead of --interval/--duration: INTERVAL@DURATION,... e.g."
+              + " 5s@60s,2s@20s,1s@20s; each step a fresh fleet (new boot ids), faults counted"
+              + " from each step's start.")
+  String steps;
 
   @Option(
       names = "--faults",
@@ -152,18 +166,29 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    FleetSimulator.Config config = config();
-    FleetSimulator simulator;
+    List<Step> plan = steps();
+    FleetSimulator.Config base = config();
+    List<FleetSimulator> fleets = new java.util.ArrayList<>();
     try {
-      simulator = new FleetSimulator(config, clock);
+      for (Step step : plan) {
+        fleets.add(
+            new FleetSimulator(
+                step == null ? base : base.withInterval(step.interval(), step.duration()), clock));
+      }
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+    AtomicReference<FleetSimulator> current = new AtomicReference<>();
+    AtomicBoolean stopped = new AtomicBoolean();
     CountDownLatch printed = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
-              simulator.stop();
+              stopped.set(true);
+              FleetSimulator running = current.get();
+              if (running != null) {
+                running.stop();
+              }
               try {
                 printed.await(requestTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
               } catch (InterruptedException e) {
@@ -173,10 +198,20 @@ public final class SimulateCommand implements Callable<Integer> {
             "baton-simulate-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      FleetSummary summary = simulator.run();
-      spec.commandLine().getOut().print(summary.render());
-      spec.commandLine().getOut().flush();
-      return summary.reportsSent() > 0 && summary.reportsOk() == 0 ? 1 : 0;
+      long sent = 0;
+      long ok = 0;
+      for (FleetSimulator simulator : fleets) {
+        current.set(simulator);
+        if (stopped.get()) {
+          break;
+        }
+        FleetSummary summary = simulator.run();
+        spec.commandLine().getOut().print(summary.render());
+        spec.commandLine().getOut().flush();
+        sent += summary.reportsSent();
+        ok += summary.reportsOk();
+      }
+      return sent > 0 && ok == 0 ? 1 : 0;
     } finally {
       printed.countDown();
       try {
@@ -185,6 +220,39 @@ public final class SimulateCommand implements Callable<Integer> {
         // the hook is running; it returns once the summary is printed
       }
     }
+  }
+
+  /** One step of a --steps plan. */
+  private record Step(Duration interval, Duration duration) {}
+
+  /** The steps to run: those of --steps, or one (null: --interval and --duration as given). */
+  private List<Step> steps() {
+    if (steps == null) {
+      return java.util.Collections.singletonList(null);
+    }
+    List<Step> plan = new java.util.ArrayList<>();
+    for (String item : steps.split(",")) {
+      String[] parts = item.strip().split("@", -1);
+      if (parts.length != 2) {
+        throw usage("--steps: '" + item.strip() + "' is not INTERVAL@DURATION");
+      }
+      Duration stepInterval;
+      Duration stepDuration;
+      try {
+        stepInterval = Durations.parse(parts[0].strip());
+        stepDuration = Durations.parse(parts[1].strip());
+      } catch (IllegalArgumentException e) {
+        throw usage("--steps: " + e.getMessage());
+      }
+      if (stepInterval.isZero()
+          || stepInterval.isNegative()
+          || stepDuration.isZero()
+          || stepDuration.isNegative()) {
+        throw usage("--steps: '" + item.strip() + "' needs a positive interval and duration");
+      }
+      plan.add(new Step(stepInterval, stepDuration));
+    }
+    return plan;
   }
 
   private FleetSimulator.Config config() {

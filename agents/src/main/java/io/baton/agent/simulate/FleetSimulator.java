@@ -50,7 +50,23 @@ public final class FleetSimulator {
       Function<String, String> tokens,
       String nodePrefix,
       Duration requestTimeout,
-      int maxInFlight) {}
+      int maxInFlight) {
+
+    /** The same fleet at another pace and for another time. */
+    public Config withInterval(Duration interval, Duration duration) {
+      return new Config(
+          orchestrator,
+          nodes,
+          chips,
+          interval,
+          duration,
+          faults,
+          tokens,
+          nodePrefix,
+          requestTimeout,
+          maxInFlight);
+    }
+  }
 
   /**
    * Reports that come due within this of each other go out from one wake-up of the ticker: at

@@ -123,6 +123,38 @@ class SimulateCommandTest {
   }
 
   @Test
+  void stepsRunOneAfterAnotherInOneProcessEachWithItsSummary() {
+    CliRun run =
+        CliRun.of(
+            "simulate",
+            "--orchestrator",
+            server.uri().toString(),
+            "--nodes",
+            "100",
+            "--steps",
+            "1s@1s,250ms@1s",
+            "--token",
+            "fleet-token");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<JsonNode> summaries =
+        run.outLines().stream().filter(l -> l.startsWith("{")).map(JSON::readTree).toList();
+    assertThat(summaries).hasSize(2);
+    assertThat(summaries.get(0).get("intervalMs").asLong()).isEqualTo(1000);
+    assertThat(summaries.get(0).get("reportsOk").asLong()).isEqualTo(100);
+    assertThat(summaries.get(1).get("intervalMs").asLong()).isEqualTo(250);
+    assertThat(summaries.get(1).get("reportsOk").asLong()).isEqualTo(400);
+    assertThat(server.accepted()).hasSize(500);
+    // Each step is a fresh fleet: a boot of its own per node.
+    assertThat(
+            server.accepted().stream()
+                .filter(r -> r.node().equals("sim-7"))
+                .map(r -> r.body().get("bootId").asString())
+                .distinct())
+        .hasSize(2);
+  }
+
+  @Test
   void perNodeTokensAndInjectedFaults() throws IOException {
     Path tokens = Files.writeString(dir.resolve("tokens.txt"), "sim-0 a\nsim-1 b\nsim-2 c\n");
 
@@ -230,6 +262,9 @@ class SimulateCommandTest {
         "--nodes 3 --chips 65|--chips must be between 0 and 64",
         "--nodes 3 --interval fast|'fast' is not a duration",
         "--nodes 3 --duration 0s|--duration must be positive",
+        "--nodes 3 --steps 1s|--steps: '1s' is not INTERVAL@DURATION",
+        "--nodes 3 --steps 1s@0s|--steps: '1s@0s' needs a positive interval and duration",
+        "--nodes 3 --steps 1s@2s,fast@1s|--steps: 'fast' is not a duration",
         "--chips 3|Missing required option: '--nodes=N'"
       })
   void badFlagsAreUsageErrors(String flags, String message) throws IOException {

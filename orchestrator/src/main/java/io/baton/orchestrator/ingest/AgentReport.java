@@ -10,6 +10,8 @@ import tools.jackson.databind.JsonNode;
  * A validated agent report ({@code schemas/agent-report.schema.json}).
  *
  * @param chips sorted by index
+ * @param chipsJson the chips as a JSON array in index order, every field as the agent sent it: what
+ *     the node row keeps (ready for jsonb)
  * @param progress progress lines as the rank wrote them, plus jobId, rank and time
  * @param checkpoints checkpoint lines, likewise
  */
@@ -19,15 +21,50 @@ record AgentReport(
     long seq,
     String vendor,
     List<Chip> chips,
+    String chipsJson,
     List<JsonNode> progress,
     List<JsonNode> checkpoints,
     long malformedLines) {
 
-  /** One chip: its vendor index, normalized health, and every field the agent sent. */
-  record Chip(int index, ChipHealth health, JsonNode raw) {}
+  /**
+   * One chip: its vendor index, normalized health, and the vendor's own words for that health.
+   *
+   * @param rawHealth the health word the tool printed, or null
+   * @param errorCodes the error codes, or null
+   * @param reasons why the health is not OK, in words, or null
+   */
+  record Chip(
+      int index,
+      ChipHealth health,
+      String rawHealth,
+      List<String> errorCodes,
+      List<String> reasons) {
+
+    /**
+     * The text of a chip health event: "Warning; errorCodes [0x80E01801]", or "reported OK". Only a
+     * chip whose health changed needs it, so it is not made before.
+     */
+    String reason() {
+      StringBuilder reason = new StringBuilder();
+      if (rawHealth != null) {
+        reason.append(rawHealth);
+      }
+      if (errorCodes != null && !errorCodes.isEmpty()) {
+        reason.append(reason.isEmpty() ? "" : "; ").append("errorCodes ").append(errorCodes);
+      }
+      if (reasons != null && !reasons.isEmpty()) {
+        reason.append(reason.isEmpty() ? "" : "; ").append("reasons ").append(reasons);
+      }
+      return reason.isEmpty() ? "reported " + health : reason.toString();
+    }
+  }
 
   ChipHealthSummary chipHealth() {
-    return ChipHealthSummary.of(chips.stream().map(Chip::health).toList());
+    char[] codes = new char[chips.size()];
+    for (int i = 0; i < codes.length; i++) {
+      codes[i] = chips.get(i).health().code();
+    }
+    return new ChipHealthSummary(new String(codes));
   }
 
   boolean carriesJobData() {

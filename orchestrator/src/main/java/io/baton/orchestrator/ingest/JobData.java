@@ -26,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The job half of reports: progress samples (a series per job, thinned beyond a bound, never losing
  * the newest points) and checkpoint records. Lines for jobs Baton does not know are dropped. Runs
- * on the ingest writer's single thread, inside its transaction.
+ * inside a writer's transaction, one batch at a time (see {@link ReportWriter}).
  */
 @Component
 class JobData {

@@ -5,6 +5,7 @@ import io.baton.orchestrator.problems.BadRequestException;
 import io.baton.orchestrator.problems.FieldViolation;
 import io.baton.schemas.BatonSchemas;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,32 +27,56 @@ final class ReportParser {
     if (!violations.isEmpty()) {
       throw invalid(violations);
     }
-    List<AgentReport.Chip> chips = new ArrayList<>();
+    UUID bootId = null;
+    try {
+      bootId = UUID.fromString(body.get("bootId").asString());
+    } catch (IllegalArgumentException e) {
+      violations.add(new FieldViolation("bootId", "must be a UUID"));
+    }
+    List<JsonNode> chipNodes = new ArrayList<>();
+    body.get("chips").forEach(chipNodes::add);
     Set<Integer> indexes = new HashSet<>();
-    JsonNode chipNodes = body.get("chips");
     for (int i = 0; i < chipNodes.size(); i++) {
-      JsonNode chip = chipNodes.get(i);
-      int index = chip.get("index").asInt();
+      int index = chipNodes.get(i).get("index").asInt();
       if (!indexes.add(index)) {
         violations.add(
             new FieldViolation("chips[" + i + "].index", "chip index " + index + " appears twice"));
       }
-      chips.add(
-          new AgentReport.Chip(index, ChipHealth.valueOf(chip.get("health").asString()), chip));
     }
     if (!violations.isEmpty()) {
       throw invalid(violations);
     }
-    chips.sort((a, b) -> Integer.compare(a.index(), b.index()));
+    chipNodes.sort(Comparator.comparingInt(chip -> chip.get("index").asInt()));
+    List<AgentReport.Chip> chips = new ArrayList<>(chipNodes.size());
+    for (JsonNode chip : chipNodes) {
+      ChipHealth health = ChipHealth.valueOf(chip.get("health").asString());
+      chips.add(
+          new AgentReport.Chip(
+              chip.get("index").asInt(),
+              health,
+              chip.hasNonNull("rawHealth") ? chip.get("rawHealth").asString() : null,
+              strings(chip.get("errorCodes")),
+              strings(chip.get("reasons"))));
+    }
     return new AgentReport(
         body.get("node").asString(),
-        UUID.fromString(body.get("bootId").asString()),
+        bootId,
         body.get("seq").asLong(),
         body.get("vendor").asString(),
         chips,
+        JobData.jsonb(chipNodes.toString()),
         list(body.get("progress")),
         list(body.get("checkpoints")),
         body.path("malformedLines").asLong(0));
+  }
+
+  private static List<String> strings(JsonNode array) {
+    if (array == null || !array.isArray()) {
+      return null;
+    }
+    List<String> values = new ArrayList<>(array.size());
+    array.forEach(v -> values.add(v.asString()));
+    return values;
   }
 
   private static List<JsonNode> list(JsonNode array) {

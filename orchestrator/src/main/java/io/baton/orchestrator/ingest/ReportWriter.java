@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -36,11 +37,13 @@ class ReportWriter {
   private static final String UPDATE_NODES =
       """
       WITH v AS (
-        SELECT * FROM unnest(?::text[], ?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::text[],
-                             ?::text[], ?::text[], ?::int[], ?::int[], ?::int[], ?::int[], ?::int[],
-                             ?::bigint[])
-          AS v(name, boot_id, seq, health, chip_health, chip_indexes, chips, vendor,
-               total, ok, warning, fault, unknown, malformed)
+        SELECT v.*, c.chips
+          FROM unnest(?::text[], ?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::text[],
+                      ?::text[], ?::int[], ?::int[], ?::int[], ?::int[], ?::int[], ?::bigint[])
+               WITH ORDINALITY
+               AS v(name, boot_id, seq, health, chip_health, chip_indexes, vendor,
+                    total, ok, warning, fault, unknown, malformed, ord)
+          JOIN json_array_elements(?::json) WITH ORDINALITY AS c(chips, ord) USING (ord)
       ), old AS (
         SELECT n.name, n.state, n.boot_id, n.last_seq, n.chip_health
           FROM nodes n JOIN v ON v.name = n.name
@@ -65,6 +68,13 @@ class ReportWriter {
   private final EventLog events;
   private final JobData jobData;
 
+  /**
+   * Batches with job data are written one at a time (until committed), whichever writer has them:
+   * the progress series are thinned from counts kept here, and the job rows are updated in order.
+   * Heartbeat batches of several writers go to the database side by side.
+   */
+  private final ReentrantLock jobDataLock = new ReentrantLock();
+
   ReportWriter(
       JdbcTemplate jdbc, TransactionTemplate transactions, EventLog events, JobData jobData) {
     this.jdbc = jdbc;
@@ -79,8 +89,18 @@ class ReportWriter {
    * @param now when the reports were received; becomes the nodes' last report time
    */
   List<Boolean> write(List<AgentReport> reports, Instant now) {
-    return transactions.execute(
-        status -> jdbc.execute((ConnectionCallback<List<Boolean>>) c -> write(c, reports, now)));
+    boolean withJobData = reports.stream().anyMatch(AgentReport::carriesJobData);
+    if (withJobData) {
+      jobDataLock.lock();
+    }
+    try {
+      return transactions.execute(
+          status -> jdbc.execute((ConnectionCallback<List<Boolean>>) c -> write(c, reports, now)));
+    } finally {
+      if (withJobData) {
+        jobDataLock.unlock();
+      }
+    }
   }
 
   private List<Boolean> write(Connection c, List<AgentReport> reports, Instant now)
@@ -136,10 +156,12 @@ class ReportWriter {
     Object[] health = new Object[n];
     Object[] chipHealth = new Object[n];
     Object[] chipIndexes = new Object[n];
-    Object[] chips = new Object[n];
     Object[] vendors = new Object[n];
     Object[][] counts = new Object[5][n];
     Object[] malformed = new Object[n];
+    // Every node's chips in one JSON array: the agents' JSON concatenated rather than escaped into
+    // a text[] (json, not jsonb: PostgreSQL splits json text cheaply, a jsonb array it rebuilds).
+    StringBuilder chips = new StringBuilder(n * 2048).append('[');
     int i = 0;
     for (AgentReport report : reports) {
       ChipHealthSummary summary = report.chipHealth();
@@ -149,8 +171,7 @@ class ReportWriter {
       health[i] = summary.worst().name();
       chipHealth[i] = summary.codes();
       chipIndexes[i] = indexes(report);
-      chips[i] =
-          JobData.jsonb(report.chips().stream().map(AgentReport.Chip::raw).toList().toString());
+      chips.append(i == 0 ? "" : ",").append(report.chipsJson());
       vendors[i] = report.vendor();
       counts[0][i] = summary.size();
       counts[1][i] = summary.count(io.baton.orchestrator.pools.ChipHealth.OK);
@@ -160,6 +181,7 @@ class ReportWriter {
       malformed[i] = report.malformedLines();
       i++;
     }
+    chips.append(']');
     Map<String, Before> before = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(UPDATE_NODES)) {
       ps.setArray(1, c.createArrayOf("text", names));
@@ -168,12 +190,12 @@ class ReportWriter {
       ps.setArray(4, c.createArrayOf("text", health));
       ps.setArray(5, c.createArrayOf("text", chipHealth));
       ps.setArray(6, c.createArrayOf("text", chipIndexes));
-      ps.setArray(7, c.createArrayOf("text", chips));
-      ps.setArray(8, c.createArrayOf("text", vendors));
+      ps.setArray(7, c.createArrayOf("text", vendors));
       for (int k = 0; k < 5; k++) {
-        ps.setArray(9 + k, c.createArrayOf("int4", counts[k]));
+        ps.setArray(8 + k, c.createArrayOf("int4", counts[k]));
       }
-      ps.setArray(14, c.createArrayOf("bigint", malformed));
+      ps.setArray(13, c.createArrayOf("bigint", malformed));
+      ps.setString(14, chips.toString());
       ps.setTimestamp(15, Timestamp.from(now));
       ps.setTimestamp(16, Timestamp.from(now));
       try (ResultSet rs = ps.executeQuery()) {
@@ -208,27 +230,11 @@ class ReportWriter {
               chip.index(),
               change.from().name(),
               change.to().name(),
-              reason(chip),
+              chip.reason(),
               ACTOR,
               now));
     }
     return changes;
-  }
-
-  /** The vendor's own words for a chip's health: raw health word, error codes, reasons. */
-  private static String reason(AgentReport.Chip chip) {
-    StringBuilder reason = new StringBuilder();
-    if (chip.raw().hasNonNull("rawHealth")) {
-      reason.append(chip.raw().get("rawHealth").asString());
-    }
-    for (String field : List.of("errorCodes", "reasons")) {
-      if (chip.raw().path(field).isArray() && !chip.raw().get(field).isEmpty()) {
-        List<String> values = new ArrayList<>();
-        chip.raw().get(field).forEach(v -> values.add(v.asString()));
-        reason.append(reason.isEmpty() ? "" : "; ").append(field).append(' ').append(values);
-      }
-    }
-    return reason.isEmpty() ? "reported " + chip.health() : reason.toString();
   }
 
   private static String indexes(AgentReport report) {

@@ -159,6 +159,9 @@ class IngestApiIT extends IntegrationTest {
         .problem(400, "malformed-json");
 
     assertThat(problem.at("/errors/0/field").asString()).isEqualTo("chips[2].health");
+    JsonNode notAUuid =
+        report(node, aReport(node.name()).boot("zzz")).problem(400, "invalid-report");
+    assertThat(notAUuid.at("/errors/0/field").asString()).isEqualTo("bootId");
   }
 
   @Test
@@ -191,9 +194,15 @@ class IngestApiIT extends IntegrationTest {
         .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
     assertThat(ok.json().get("applied").asBoolean()).isTrue();
     assertThat(ok.json().get("node").asString()).isEqualTo(node.name());
-    // The hot path still counts in the request metrics, under its own URI.
+    // The hot path still counts in the request metrics, under its own URI, with the same tags as
+    // every other request.
     assertThat(api.get("/actuator/metrics/http.server.requests?tag=uri:" + path).status())
         .isEqualTo(200);
+    api.get("/api/v1/pools");
+    String scrape = api.get("/actuator/prometheus").body();
+    assertThat(labelKeys(scrape, "uri=\"" + path + "\"", "status=\"200\""))
+        .isNotEmpty()
+        .isEqualTo(labelKeys(scrape, "uri=\"/api/v1/pools\"", "status=\"200\""));
   }
 
   @Test
@@ -413,5 +422,22 @@ class IngestApiIT extends IntegrationTest {
                 "Bearer " + adminToken())
             .json();
     return new Node(name, issued.get("token").asString(), issued.get("id").asString());
+  }
+
+  /** The label names of the first request-count sample in a scrape that has both labels. */
+  private static List<String> labelKeys(String scrape, String label, String other) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith("http_server_requests_seconds_count{")
+          && line.contains(label)
+          && line.contains(other)) {
+        List<String> keys = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z_]+)=\"").matcher(line);
+        while (m.find()) {
+          keys.add(m.group(1));
+        }
+        return keys.stream().sorted().toList();
+      }
+    }
+    return List.of();
   }
 }
