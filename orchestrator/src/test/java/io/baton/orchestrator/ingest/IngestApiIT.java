@@ -3,6 +3,7 @@ package io.baton.orchestrator.ingest;
 import static io.baton.orchestrator.support.Reports.aReport;
 import static io.baton.orchestrator.support.Specs.aSpec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.baton.orchestrator.support.Api;
 import io.baton.orchestrator.support.IntegrationTest;
@@ -14,12 +15,15 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 class IngestApiIT extends IntegrationTest {
 
   @LocalServerPort int port;
+  @Autowired JdbcTemplate jdbc;
   Api api;
 
   @BeforeEach
@@ -111,6 +115,34 @@ class IngestApiIT extends IntegrationTest {
     revoked.problem(401, "unauthorized");
     assertThat(unknown.header("WWW-Authenticate"))
         .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+  }
+
+  @Test
+  void aTokenRevokedElsewhereIsRefusedWithinTheCacheTtl() {
+    Node node = aNode("ascend-910b");
+    assertThat(report(node, aReport(node.name()).seq(0)).status()).isEqualTo(200);
+
+    // Another replica revokes it: this one learns it from the database, not from the revocation.
+    jdbc.update("UPDATE node_tokens SET revoked_at = now() WHERE id = ?::uuid", node.tokenId());
+
+    long revoked = System.nanoTime();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> report(node, aReport(node.name()).seq(1)).problem(401, "unauthorized"));
+    // The TTL is 2 s in these tests; cached tokens are checked in bulk every second.
+    assertThat(Duration.ofNanos(System.nanoTime() - revoked)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void aValidTokenStaysTrustedAcrossChecks() {
+    Node node = aNode("ascend-910b");
+    Instant until = Instant.now().plusSeconds(3);
+    long seq = 0;
+    while (Instant.now().isBefore(until)) {
+      assertThat(report(node, aReport(node.name()).seq(seq++)).status()).isEqualTo(200);
+    }
+    assertThat(seq).isGreaterThan(3);
   }
 
   @Test

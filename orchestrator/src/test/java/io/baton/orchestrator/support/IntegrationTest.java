@@ -29,7 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
       "baton.webhooks.backoff-cap=400ms",
       "baton.webhooks.max-attempts=4",
       "baton.webhooks.connect-timeout=1s",
-      "baton.webhooks.request-timeout=2s"
+      "baton.webhooks.request-timeout=2s",
+      "baton.security.token-cache-ttl=2s"
     })
 public abstract class IntegrationTest {
 
