@@ -168,13 +168,13 @@ public final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     List<Step> plan = steps();
     FleetSimulator.Config base = config();
-    List<FleetSimulator> fleets = new java.util.ArrayList<>();
+    List<FleetSimulator.Config> configs =
+        plan.stream().map(step -> base.withInterval(step.interval(), step.duration())).toList();
+    // Steps differ only in pace: the first fleet is built now, so a bad flag is a usage error
+    // before any load; each later one when its step begins.
+    FleetSimulator first;
     try {
-      for (Step step : plan) {
-        fleets.add(
-            new FleetSimulator(
-                step == null ? base : base.withInterval(step.interval(), step.duration()), clock));
-      }
+      first = new FleetSimulator(configs.get(0), clock);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -200,7 +200,8 @@ public final class SimulateCommand implements Callable<Integer> {
     try {
       long sent = 0;
       long ok = 0;
-      for (FleetSimulator simulator : fleets) {
+      for (int i = 0; i < configs.size(); i++) {
+        FleetSimulator simulator = i == 0 ? first : new FleetSimulator(configs.get(i), clock);
         current.set(simulator);
         if (stopped.get()) {
           break;
@@ -222,13 +223,17 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  /** One step of a --steps plan. */
+  /**
+   * One step of a --steps plan.
+   *
+   * @param duration null: until stopped
+   */
   private record Step(Duration interval, Duration duration) {}
 
-  /** The steps to run: those of --steps, or one (null: --interval and --duration as given). */
+  /** The steps to run: those of --steps, or one of --interval and --duration. */
   private List<Step> steps() {
     if (steps == null) {
-      return java.util.Collections.singletonList(null);
+      return List.of(new Step(interval, duration));
     }
     List<Step> plan = new java.util.ArrayList<>();
     for (String item : steps.split(",")) {

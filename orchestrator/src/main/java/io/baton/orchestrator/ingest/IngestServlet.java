@@ -7,6 +7,7 @@ import io.baton.orchestrator.security.NodeTokens;
 import io.baton.orchestrator.web.ProblemResponses;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.http.Outcome;
 import io.micrometer.observation.ObservationPredicate;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
@@ -24,7 +25,6 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 import tools.jackson.core.JacksonException;
@@ -257,25 +257,14 @@ public class IngestServlet extends HttpServlet {
   }
 
   private Timer timer(String method, int status) {
-    HttpStatus.Series series = HttpStatus.Series.resolve(status);
     return Timer.builder("http.server.requests")
         .tag("method", method)
         .tag("uri", PATH)
         .tag("status", Integer.toString(status))
-        .tag("outcome", series == null ? "UNKNOWN" : outcome(series))
+        .tag("outcome", Outcome.forStatus(status).name())
         .tag("exception", "none")
         .tag("error", "none")
         .register(meters);
-  }
-
-  private static String outcome(HttpStatus.Series series) {
-    return switch (series) {
-      case INFORMATIONAL -> "INFORMATIONAL";
-      case SUCCESSFUL -> "SUCCESS";
-      case REDIRECTION -> "REDIRECTION";
-      case CLIENT_ERROR -> "CLIENT_ERROR";
-      case SERVER_ERROR -> "SERVER_ERROR";
-    };
   }
 
   private static Throwable unwrap(Throwable error) {

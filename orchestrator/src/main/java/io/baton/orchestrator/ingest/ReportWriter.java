@@ -95,7 +95,9 @@ class ReportWriter {
     }
     try {
       return transactions.execute(
-          status -> jdbc.execute((ConnectionCallback<List<Boolean>>) c -> write(c, reports, now)));
+          status ->
+              jdbc.execute(
+                  (ConnectionCallback<List<Boolean>>) c -> write(c, reports, withJobData, now)));
     } finally {
       if (withJobData) {
         jobDataLock.unlock();
@@ -103,9 +105,8 @@ class ReportWriter {
     }
   }
 
-  private List<Boolean> write(Connection c, List<AgentReport> reports, Instant now)
+  private List<Boolean> write(Connection c, List<AgentReport> reports, boolean durable, Instant now)
       throws SQLException {
-    boolean durable = reports.stream().anyMatch(AgentReport::carriesJobData);
     if (!durable) {
       try (Statement s = c.createStatement()) {
         s.execute("SET LOCAL synchronous_commit = off");
