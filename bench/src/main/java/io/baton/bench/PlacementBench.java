@@ -154,7 +154,7 @@ final class PlacementBench {
     while (Instant.now().isBefore(deadline)) {
       var response =
           orchestrator.http.send(
-              HttpRequest.newBuilder(orchestrator.base().resolve("/api/v1/pools/" + pool)).build(),
+              orchestrator.request("/api/v1/pools/" + pool).build(),
               HttpResponse.BodyHandlers.ofString());
       if (JSON.readTree(response.body()).at("/capacity/nodesByState/READY").asInt() >= nodes) {
         return;
@@ -185,7 +185,7 @@ final class PlacementBench {
       List<Future<Integer>> done = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
         done.add(
-            clients.submit(() -> orchestrator.post("/api/v1/jobs", spec, "none").statusCode()));
+            clients.submit(() -> orchestrator.post("/api/v1/jobs", spec, orchestrator.adminToken()).statusCode()));
       }
       for (Future<Integer> status : done) {
         if (status.get() != 201) {
@@ -220,7 +220,7 @@ final class PlacementBench {
                   "chipsPerNode",
                   8));
       String id =
-          JSON.readTree(orchestrator.post("/api/v1/jobs", spec, "none").body())
+          JSON.readTree(orchestrator.post("/api/v1/jobs", spec, orchestrator.adminToken()).body())
               .get("id")
               .asString();
       JsonNode job = await(orchestrator, id, j -> "RUNNING".equals(j.get("state").asString()));
@@ -228,7 +228,7 @@ final class PlacementBench {
       orchestrator.post(
           "/api/v1/simulation/faults",
           "{\"node\":\"" + node + "\",\"chip\":2,\"health\":\"FAULT\",\"code\":\"bench\"}",
-          "none");
+          orchestrator.adminToken());
       await(orchestrator, id, j -> j.get("attempt").asInt() == 2);
       Instant fault = null;
       Instant relaunch = null;
@@ -237,8 +237,7 @@ final class PlacementBench {
               orchestrator
                   .http
                   .send(
-                      HttpRequest.newBuilder(
-                              orchestrator.base().resolve("/api/v1/events?limit=500"))
+                      orchestrator.request("/api/v1/events?limit=500")
                           .build(),
                       HttpResponse.BodyHandlers.ofString())
                   .body());
@@ -256,7 +255,7 @@ final class PlacementBench {
           relaunch = Instant.parse(e.get("time").asString());
         }
       }
-      orchestrator.post("/api/v1/jobs/" + id + "/cancel", "", "none");
+      orchestrator.post("/api/v1/jobs/" + id + "/cancel", "", orchestrator.adminToken());
       return Duration.between(fault, relaunch).toMillis();
     }
   }
@@ -268,7 +267,7 @@ final class PlacementBench {
     while (Instant.now().isBefore(deadline)) {
       var response =
           orchestrator.http.send(
-              HttpRequest.newBuilder(orchestrator.base().resolve("/api/v1/jobs/" + id)).build(),
+              orchestrator.request("/api/v1/jobs/" + id).build(),
               HttpResponse.BodyHandlers.ofString());
       JsonNode job = JSON.readTree(response.body());
       if (condition.test(job)) {

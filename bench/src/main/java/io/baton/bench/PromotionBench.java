@@ -190,7 +190,7 @@ final class PromotionBench {
   private static HttpResponse<String> post(Orchestrator o, String path, String body)
       throws Exception {
     return o.http.send(
-        HttpRequest.newBuilder(o.base().resolve(path))
+        o.request(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
@@ -205,7 +205,7 @@ final class PromotionBench {
     while (Instant.now().isBefore(deadline)) {
       HttpResponse<String> response =
           o.http.send(
-              HttpRequest.newBuilder(o.base().resolve(path)).build(),
+              o.request(path).build(),
               HttpResponse.BodyHandlers.ofString());
       last = JSON.readTree(response.body());
       if (response.statusCode() == 200 && done.test(last)) {

@@ -46,6 +46,7 @@ class ArchitectureTest {
             "endpoints",
             "events",
             "security",
+            "auth",
             "web",
             "persistence",
             "problems",

@@ -32,6 +32,9 @@ public final class BatonSchemas {
   /** What {@code POST /api/v1/endpoints/{name}/rollback} takes. */
   public static final String ROLLBACK_REQUEST = "rollback-request";
 
+  /** What {@code POST /api/v1/tokens} takes. */
+  public static final String TOKEN_REQUEST = "token-request";
+
   private static final SchemaRegistry REGISTRY =
       SchemaRegistry.withDefaultDialect(
           SpecificationVersion.DRAFT_2020_12,

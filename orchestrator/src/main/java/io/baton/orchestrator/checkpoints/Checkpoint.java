@@ -38,7 +38,8 @@ public record Checkpoint(
     String node,
     Instant reportedAt,
     Instant deletedAt,
-    String deletedReason) {
+    String deletedReason,
+    String team) {
 
   /** The weights file. */
   @JsonIgnore

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -23,7 +24,7 @@ public class CheckpointRepository {
       """
       SELECT c.id, c.job_id, c.step, c.path, c.format, c.sha256, c.size_bytes, c.metrics::text AS metrics,
              c.golden, c.verified, c.verified_at, c.promoted, c.attempt, c.rank, c.node, c.reported_at,
-             c.deleted_at, c.deleted_reason, j.spec -> 'checkpoint' ->> 'dir' AS requested_dir
+             c.deleted_at, c.deleted_reason, j.spec -> 'checkpoint' ->> 'dir' AS requested_dir, j.team
         FROM checkpoints c JOIN jobs j ON j.id = c.job_id
       """;
 
@@ -47,8 +48,16 @@ public class CheckpointRepository {
 
   /** Checkpoints, newest report first, optionally of one job, after a (reportedAt, id) cursor. */
   List<Checkpoint> list(
-      UUID jobId, boolean includeDeleted, Instant afterTime, UUID afterId, int n) {
+      UUID jobId,
+      boolean includeDeleted,
+      Set<String> teams,
+      Instant afterTime,
+      UUID afterId,
+      int n) {
     StringBuilder sql = new StringBuilder(SELECT).append(" WHERE true");
+    if (teams != null) {
+      sql.append(" AND j.team = ANY (CAST(:teams AS text[]))");
+    }
     if (jobId != null) {
       sql.append(" AND c.job_id = :job");
     }
@@ -60,6 +69,9 @@ public class CheckpointRepository {
     }
     sql.append(" ORDER BY c.reported_at DESC, c.id DESC LIMIT :limit");
     JdbcClient.StatementSpec spec = jdbc.sql(sql.toString()).param("limit", n);
+    if (teams != null) {
+      spec = spec.param("teams", teams.toArray(String[]::new));
+    }
     if (jobId != null) {
       spec = spec.param("job", jobId);
     }
@@ -165,7 +177,8 @@ public class CheckpointRepository {
         rs.getString("node"),
         instant(rs.getTimestamp("reported_at")),
         instant(rs.getTimestamp("deleted_at")),
-        rs.getString("deleted_reason"));
+        rs.getString("deleted_reason"),
+        rs.getString("team"));
   }
 
   private static Instant instant(Timestamp t) {

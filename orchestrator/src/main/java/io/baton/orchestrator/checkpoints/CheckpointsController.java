@@ -1,5 +1,6 @@
 package io.baton.orchestrator.checkpoints;
 
+import io.baton.orchestrator.security.Caller;
 import io.baton.orchestrator.web.Cursors;
 import io.baton.orchestrator.web.Page;
 import jakarta.validation.constraints.Max;
@@ -7,6 +8,7 @@ import jakarta.validation.constraints.Min;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -29,6 +31,7 @@ class CheckpointsController {
   /** Newest first; deleted ones only with {@code includeDeleted=true}. */
   @GetMapping
   Page<Checkpoint> list(
+      @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) UUID jobId,
       @RequestParam(defaultValue = "false") boolean includeDeleted,
       @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
@@ -41,7 +44,9 @@ class CheckpointsController {
       afterTime = Instant.parse(position.get(0));
       afterId = UUID.fromString(position.get(1));
     }
-    List<Checkpoint> page = checkpoints.list(jobId, includeDeleted, afterTime, afterId, limit + 1);
+    List<Checkpoint> page =
+        checkpoints.list(
+            jobId, includeDeleted, caller.visibleTeams(), afterTime, afterId, limit + 1);
     if (page.size() <= limit) {
       return Page.last(page);
     }
@@ -52,7 +57,9 @@ class CheckpointsController {
   }
 
   @GetMapping("/{id}")
-  Checkpoint get(@PathVariable UUID id) {
-    return checkpoints.get(id);
+  Checkpoint get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+    Checkpoint checkpoint = checkpoints.get(id);
+    caller.mustSee(checkpoint.team(), () -> new CheckpointNotFoundException(id));
+    return checkpoint;
   }
 }

@@ -3,10 +3,12 @@ package io.baton.orchestrator.cluster;
 import io.baton.orchestrator.jobs.Job;
 import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.problems.BadRequestException;
+import io.baton.orchestrator.security.Caller;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.UUID;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -26,11 +28,12 @@ class JobLogsController {
 
   @GetMapping(path = "/api/v1/jobs/{id}/logs", produces = MediaType.TEXT_PLAIN_VALUE)
   String logs(
+      @AuthenticationPrincipal Caller caller,
       @PathVariable UUID id,
       @RequestParam(defaultValue = "0") @Min(0) int rank,
       @RequestParam(defaultValue = "200") @Min(1) @Max(10000) int tail,
       @RequestParam(required = false) Integer attempt) {
-    Job job = jobs.get(id);
+    Job job = jobs.get(caller, id);
     if (rank >= job.spec().nodes()) {
       throw BadRequestException.invalidParameter(
           "rank", "the job has ranks 0.." + (job.spec().nodes() - 1));

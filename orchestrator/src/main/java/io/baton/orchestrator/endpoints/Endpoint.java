@@ -12,6 +12,7 @@ import java.util.UUID;
  * @param currentRevision what serves now; null while EMPTY
  * @param urls where its ready replicas answer
  * @param rollout the rollout in flight, null when none
+ * @param team the owning team: the one that first promoted to it
  */
 public record Endpoint(
     String name,
@@ -23,7 +24,8 @@ public record Endpoint(
     List<ReplicaView> replicaDetails,
     @JsonInclude(JsonInclude.Include.ALWAYS) RolloutRef rollout,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String team) {
 
   /** Desired and ready replicas of the current revision. */
   public record Replicas(int desired, int ready) {}

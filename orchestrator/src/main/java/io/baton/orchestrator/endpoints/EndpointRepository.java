@@ -42,7 +42,8 @@ public class EndpointRepository {
       Integer currentRevision,
       long version,
       Instant createdAt,
-      Instant updatedAt) {}
+      Instant updatedAt,
+      String team) {}
 
   /** A revision as stored. */
   public record RevisionRow(
@@ -58,13 +59,15 @@ public class EndpointRepository {
       Instant createdAt) {}
 
   /** Creates the endpoint, EMPTY, unless it exists; either way returns it locked. */
-  public Row createIfAbsentAndLock(String name, String pool, int desired, Instant now) {
+  public Row createIfAbsentAndLock(
+      String name, String pool, int desired, String team, Instant now) {
     jdbc.sql(
             """
-            INSERT INTO endpoints (name, pool, state, desired_replicas, created_at, updated_at)
-            VALUES (:name, :pool, 'EMPTY', :desired, :now, :now)
+            INSERT INTO endpoints (name, pool, state, desired_replicas, created_at, updated_at, team)
+            VALUES (:name, :pool, 'EMPTY', :desired, :now, :now, :team)
             ON CONFLICT (name) DO NOTHING
             """)
+        .param("team", team)
         .param("name", name)
         .param("pool", pool)
         .param("desired", desired)
@@ -89,6 +92,18 @@ public class EndpointRepository {
 
   List<Row> all() {
     return jdbc.sql("SELECT * FROM endpoints ORDER BY name").query(EndpointRepository::row).list();
+  }
+
+  /** The endpoints of these teams (every endpoint when null), by name. */
+  List<Row> all(java.util.Set<String> teams) {
+    if (teams == null) {
+      return all();
+    }
+    return jdbc.sql(
+            "SELECT * FROM endpoints WHERE team = ANY (CAST(:teams AS text[])) ORDER BY name")
+        .param("teams", teams.toArray(String[]::new))
+        .query(EndpointRepository::row)
+        .list();
   }
 
   void update(String name, String state, Integer currentRevision, int desired, Instant now) {
@@ -256,7 +271,8 @@ public class EndpointRepository {
         (Integer) rs.getObject("current_revision"),
         rs.getLong("version"),
         instant(rs.getTimestamp("created_at")),
-        instant(rs.getTimestamp("updated_at")));
+        instant(rs.getTimestamp("updated_at")),
+        rs.getString("team"));
   }
 
   private RevisionRow revisionRow(ResultSet rs, int n) throws SQLException {

@@ -72,13 +72,14 @@ public class Endpoints {
       String endpoint,
       String pool,
       Integer replicas,
+      String team,
       NewRevision revision,
       RolloutPolicy policy,
       String actor) {
     Instant now = clock.instant();
     EndpointRepository.Row row =
         repository.createIfAbsentAndLock(
-            endpoint, pool, replicas != null ? replicas : properties.replicas(), now);
+            endpoint, pool, replicas != null ? replicas : properties.replicas(), team, now);
     int desired = replicas != null ? replicas : row.desiredReplicas();
     if (repository.inFlight(endpoint).isPresent()) {
       return Optional.empty();
@@ -253,6 +254,16 @@ public class Endpoints {
     return repository.all().stream().map(this::view).toList();
   }
 
+  /** The endpoints of these teams (all when null). */
+  public List<Endpoint> list(java.util.Set<String> teams) {
+    return repository.all(teams).stream().map(this::view).toList();
+  }
+
+  /** The team that owns the endpoint; empty when there is no such endpoint or it has no owner. */
+  public Optional<String> owner(String name) {
+    return repository.find(name).map(EndpointRepository.Row::team);
+  }
+
   Endpoint view(EndpointRepository.Row row) {
     List<InferenceBackend.ReplicaState> replicas = backend.replicas(row.name());
     List<Endpoint.ReplicaView> details = new ArrayList<>();
@@ -293,7 +304,8 @@ public class Endpoints {
         details,
         rollout,
         row.createdAt(),
-        row.updatedAt());
+        row.updatedAt(),
+        row.team());
   }
 
   /** Every revision, newest first, with the periods it served. */

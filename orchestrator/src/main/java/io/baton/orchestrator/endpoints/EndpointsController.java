@@ -2,6 +2,8 @@ package io.baton.orchestrator.endpoints;
 
 import io.baton.orchestrator.problems.BadRequestException;
 import io.baton.orchestrator.problems.FieldViolation;
+import io.baton.orchestrator.security.Action;
+import io.baton.orchestrator.security.Caller;
 import io.baton.schemas.BatonSchemas;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -9,6 +11,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -23,8 +26,6 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/endpoints")
 class EndpointsController {
 
-  static final String ACTOR = "api";
-
   private final Endpoints endpoints;
   private final EndpointProperties properties;
 
@@ -36,19 +37,26 @@ class EndpointsController {
   record EndpointList(List<Endpoint> items) {}
 
   @GetMapping
-  EndpointList list() {
-    return new EndpointList(endpoints.list());
+  EndpointList list(@AuthenticationPrincipal Caller caller) {
+    return new EndpointList(endpoints.list(caller.visibleTeams()));
   }
 
   @GetMapping("/{name}")
-  Endpoint get(@PathVariable String name) {
+  Endpoint get(@AuthenticationPrincipal Caller caller, @PathVariable String name) {
+    visible(caller, name);
     return endpoints.get(name);
+  }
+
+  /** The endpoint exists for the caller: 404 otherwise, as for one that does not exist. */
+  private void visible(Caller caller, String name) {
+    caller.mustSee(endpoints.owner(name).orElse(null), () -> new EndpointNotFoundException(name));
   }
 
   record RevisionList(String endpoint, List<Revision> items) {}
 
   @GetMapping("/{name}/revisions")
-  RevisionList revisions(@PathVariable String name) {
+  RevisionList revisions(@AuthenticationPrincipal Caller caller, @PathVariable String name) {
+    visible(caller, name);
     return new RevisionList(name, endpoints.revisions(name));
   }
 
@@ -56,19 +64,30 @@ class EndpointsController {
 
   @GetMapping("/{name}/rollouts")
   RolloutList rollouts(
-      @PathVariable String name, @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+      @AuthenticationPrincipal Caller caller,
+      @PathVariable String name,
+      @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+    visible(caller, name);
     return new RolloutList(name, endpoints.rollouts(name, limit));
   }
 
   @GetMapping("/{name}/rollouts/{id}")
-  Rollout rollout(@PathVariable String name, @PathVariable UUID id) {
+  Rollout rollout(
+      @AuthenticationPrincipal Caller caller, @PathVariable String name, @PathVariable UUID id) {
+    visible(caller, name);
     return endpoints.rollout(name, id);
   }
 
   /** {@code {revision?, reason?}}: 202 with the rollout that takes the endpoint back. */
   @PostMapping("/{name}/rollback")
   ResponseEntity<Rollout> rollback(
-      @PathVariable String name, @RequestBody(required = false) JsonNode body) {
+      @AuthenticationPrincipal Caller caller,
+      @PathVariable String name,
+      @RequestBody(required = false) JsonNode body) {
+    caller.mustBeAllowed(
+        Action.MANAGE_ENDPOINT,
+        endpoints.owner(name).orElse(null),
+        () -> new EndpointNotFoundException(name));
     JsonNode request =
         body == null || body.isNull()
             ? tools.jackson.databind.node.JsonNodeFactory.instance.objectNode()
@@ -94,7 +113,7 @@ class EndpointsController {
             reason,
             new Endpoints.RolloutPolicy(
                 properties.readinessTimeout(), Parity.DEFAULT_ABS, Parity.DEFAULT_REL),
-            ACTOR);
+            caller.actor());
     return ResponseEntity.accepted()
         .location(URI.create("/api/v1/endpoints/" + name + "/rollouts/" + rollout.id()))
         .body(rollout);

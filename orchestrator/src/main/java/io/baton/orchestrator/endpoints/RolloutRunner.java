@@ -310,7 +310,8 @@ public class RolloutRunner implements SmartLifecycle {
         row.currentRevision(),
         row.version(),
         row.createdAt(),
-        row.updatedAt());
+        row.updatedAt(),
+        row.team());
   }
 
   /**

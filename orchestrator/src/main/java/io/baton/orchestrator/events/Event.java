@@ -13,8 +13,11 @@ import java.util.UUID;
  * @param from previous state, null when the subject was created
  * @param to new state
  * @param reason why
- * @param actor who or what caused it ({@code api}, {@code scheduler}, ...)
+ * @param actor who or what caused it: the authenticated caller ({@code token:<id>:<name>}, {@code
+ *     oidc:<subject>}, {@code admin}) or a part of Baton ({@code scheduler}, {@code recovery}, ...)
  * @param time when
+ * @param team the team the event belongs to (its job's or endpoint's); null for fleet and platform
+ *     events
  */
 public record Event(
     long id,
@@ -25,9 +28,13 @@ public record Event(
     String to,
     String reason,
     String actor,
-    Instant time) {
+    Instant time,
+    String team) {
 
-  /** An event about to be recorded; the log assigns its id. */
+  /**
+   * An event about to be recorded; the log assigns its id. Without a team, the log takes the job's
+   * team, or the endpoint's for {@code endpoint/<name>…} subjects.
+   */
   public record New(
       String type,
       String subject,
@@ -36,7 +43,26 @@ public record Event(
       String to,
       String reason,
       String actor,
-      Instant time) {
+      Instant time,
+      String team) {
+
+    public New(
+        String type,
+        String subject,
+        UUID jobId,
+        String from,
+        String to,
+        String reason,
+        String actor,
+        Instant time) {
+      this(type, subject, jobId, from, to, reason, actor, time, null);
+    }
+
+    /** An audit event of the platform: token, webhook, scheduler and fault-injection changes. */
+    public static New audit(
+        String type, String subject, String reason, String actor, Instant time) {
+      return new New(type, subject, null, null, null, reason, actor, time, null);
+    }
 
     public static New jobState(
         UUID jobId, String from, String to, String reason, String actor, Instant time) {

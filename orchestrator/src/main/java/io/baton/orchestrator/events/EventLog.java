@@ -15,7 +15,15 @@ import org.springframework.stereotype.Repository;
 public class EventLog {
 
   private static final String COLUMNS =
-      "id, txid::text AS txid, type, subject, job_id, from_state, to_state, reason, actor, at";
+      "id, txid::text AS txid, type, subject, job_id, from_state, to_state, reason, actor, at, team";
+
+  /** The event's team: given, else its job's, else its endpoint's. */
+  private static final String TEAM =
+      """
+       COALESCE(CAST(:team AS text),
+                (SELECT team FROM jobs WHERE id = :jobId),
+                (SELECT team FROM endpoints WHERE name = split_part(:subject, '/', 2)
+                                              AND :subject LIKE 'endpoint/%'))""";
 
   private final JdbcClient jdbc;
   private final JdbcTemplate jdbcTemplate;
@@ -29,10 +37,13 @@ public class EventLog {
   public long append(Event.New event) {
     return jdbc.sql(
             """
-            INSERT INTO events (type, subject, job_id, from_state, to_state, reason, actor, at)
-            VALUES (:type, :subject, :jobId, :from, :to, :reason, :actor, :at)
-            RETURNING id
+            INSERT INTO events (type, subject, job_id, from_state, to_state, reason, actor, at, team)
+            VALUES (:type, :subject, :jobId, :from, :to, :reason, :actor, :at,"""
+                + TEAM
+                + """
+            ) RETURNING id
             """)
+        .param("team", event.team())
         .param("type", event.type())
         .param("subject", event.subject())
         .param("jobId", event.jobId())
@@ -52,8 +63,11 @@ public class EventLog {
     }
     jdbcTemplate.batchUpdate(
         """
-        INSERT INTO events (type, subject, job_id, from_state, to_state, reason, actor, at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO events (type, subject, job_id, from_state, to_state, reason, actor, at, team)
+        SELECT ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(CAST(? AS text),
+               (SELECT team FROM jobs WHERE id = CAST(? AS uuid)),
+               (SELECT team FROM endpoints WHERE name = split_part(CAST(? AS text), '/', 2)
+                                             AND CAST(? AS text) LIKE 'endpoint/%'))
         """,
         batch,
         batch.size(),
@@ -66,6 +80,10 @@ public class EventLog {
           ps.setString(6, e.reason());
           ps.setString(7, e.actor());
           ps.setObject(8, OffsetDateTime.ofInstant(e.time(), java.time.ZoneOffset.UTC));
+          ps.setString(9, e.team());
+          ps.setObject(10, e.jobId());
+          ps.setString(11, e.subject());
+          ps.setString(12, e.subject());
         });
   }
 
@@ -84,6 +102,18 @@ public class EventLog {
 
   /** Events after a position, in feed order, only from transactions no longer in flight. */
   public List<Positioned> feed(FeedPosition after, int limit) {
+    return feed(after, limit, EventAudience.EVERYTHING);
+  }
+
+  /** The part of the feed {@code audience} may see (see {@link EventAudience}). */
+  public List<Positioned> feed(FeedPosition after, int limit, EventAudience audience) {
+    String visible =
+        audience.everything()
+            ? ""
+            : """
+               AND (team = ANY (CAST(:teams AS text[]))
+                    OR team IS NULL AND (type LIKE 'node.%' OR type LIKE 'chip.%'))
+              """;
     return jdbc.sql(
             "SELECT "
                 + COLUMNS
@@ -91,14 +121,44 @@ public class EventLog {
                  FROM events
                 WHERE (txid, id) > (CAST(CAST(:txid AS text) AS xid8), :id)
                   AND txid < pg_snapshot_xmin(pg_current_snapshot())
+                """
+                + visible
+                + """
                 ORDER BY txid, id
                 LIMIT :limit
                 """)
+        .param("teams", audience.everything() ? null : audience.teams().toArray(String[]::new))
         .param("txid", after.txid())
         .param("id", after.id())
         .param("limit", limit)
         .query((rs, n) -> new Positioned(position(rs), event(rs)))
         .list();
+  }
+
+  /**
+   * The audit trail: events after id {@code after} in id order, optionally of one actor ({@code
+   * token:<id>} matches that token whatever its name) and of one type ({@code token.*} matches a
+   * prefix).
+   */
+  public List<Event> audit(String actor, String type, long after, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM events WHERE id > :after");
+    if (actor != null) {
+      sql.append(" AND (actor = :actor OR starts_with(actor, :actorPrefix))");
+    }
+    if (type != null) {
+      sql.append(type.endsWith(".*") ? " AND starts_with(type, :type)" : " AND type = :type");
+    }
+    sql.append(" ORDER BY id LIMIT :limit");
+    var statement = jdbc.sql(sql.toString()).param("after", after).param("limit", limit);
+    if (actor != null) {
+      statement = statement.param("actor", actor).param("actorPrefix", actor + ":");
+    }
+    if (type != null) {
+      statement =
+          statement.param(
+              "type", type.endsWith(".*") ? type.substring(0, type.length() - 1) : type);
+    }
+    return statement.query((rs, n) -> event(rs)).list();
   }
 
   /** Where the event with this id stands in the feed. */
@@ -136,7 +196,8 @@ public class EventLog {
         rs.getString("to_state"),
         rs.getString("reason"),
         rs.getString("actor"),
-        rs.getObject("at", OffsetDateTime.class).toInstant());
+        rs.getObject("at", OffsetDateTime.class).toInstant(),
+        rs.getString("team"));
   }
 
   /** An event with its feed position. */

@@ -39,10 +39,14 @@ class EventStream implements SmartLifecycle {
     this.clock = clock;
   }
 
-  /** A new stream starting after {@code after}, or at the newest event when null. */
-  SseEmitter subscribe(FeedPosition after) throws IOException {
+  /**
+   * A new stream starting after {@code after}, or at the newest event when null, carrying only what
+   * {@code audience} may see.
+   */
+  SseEmitter subscribe(FeedPosition after, EventAudience audience) throws IOException {
     SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
-    Subscriber subscriber = new Subscriber(emitter, after == null ? events.head() : after);
+    Subscriber subscriber =
+        new Subscriber(emitter, after == null ? events.head() : after, audience);
     emitter.onCompletion(() -> subscribers.remove(subscriber));
     emitter.onTimeout(() -> subscribers.remove(subscriber));
     emitter.onError(e -> subscribers.remove(subscriber));
@@ -75,14 +79,17 @@ class EventStream implements SmartLifecycle {
   private void deliver(Subscriber subscriber, List<EventLog.Positioned> batch) {
     try {
       for (EventLog.Positioned item : batch) {
-        if (item.position().compareTo(subscriber.position) > 0) {
+        if (item.position().compareTo(subscriber.position) <= 0) {
+          continue;
+        }
+        if (subscriber.audience.sees(item.event())) {
           subscriber.emitter.send(
               SseEmitter.event()
                   .id(Long.toString(item.event().id()))
                   .name(item.event().type())
                   .data(item.event(), MediaType.APPLICATION_JSON));
-          subscriber.position = item.position();
         }
+        subscriber.position = item.position();
       }
     } catch (IOException | IllegalStateException e) {
       subscribers.remove(subscriber);
@@ -133,11 +140,13 @@ class EventStream implements SmartLifecycle {
 
   private static final class Subscriber {
     final SseEmitter emitter;
+    final EventAudience audience;
     volatile FeedPosition position;
 
-    Subscriber(SseEmitter emitter, FeedPosition position) {
+    Subscriber(SseEmitter emitter, FeedPosition position, EventAudience audience) {
       this.emitter = emitter;
       this.position = position;
+      this.audience = audience;
     }
   }
 }

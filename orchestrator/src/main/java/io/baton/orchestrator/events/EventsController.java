@@ -1,12 +1,14 @@
 package io.baton.orchestrator.events;
 
 import io.baton.orchestrator.problems.BadRequestException;
+import io.baton.orchestrator.security.Caller;
 import io.baton.orchestrator.web.Page;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.util.List;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -37,10 +39,14 @@ class EventsController {
    */
   @GetMapping
   Page<Event> list(
+      @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) Long after,
       @RequestParam(defaultValue = "100") @Min(1) @Max(500) int limit) {
     FeedPosition from = after == null ? FeedPosition.START : position(after, "after");
-    List<Event> items = events.feed(from, limit).stream().map(EventLog.Positioned::event).toList();
+    List<Event> items =
+        events.feed(from, limit, audience(caller)).stream()
+            .map(EventLog.Positioned::event)
+            .toList();
     String next =
         items.isEmpty()
             ? (after == null ? null : after.toString())
@@ -54,6 +60,7 @@ class EventsController {
    */
   @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter stream(
+      @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) Long after,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId)
       throws IOException {
@@ -63,7 +70,11 @@ class EventsController {
     } else if (after != null) {
       from = position(after, "after");
     }
-    return stream.subscribe(from);
+    return stream.subscribe(from, audience(caller));
+  }
+
+  static EventAudience audience(Caller caller) {
+    return new EventAudience(caller.visibleTeams());
   }
 
   private FeedPosition position(long eventId, String parameter) {

@@ -46,15 +46,10 @@ class ReportBatcher implements SmartLifecycle {
 
   /**
    * Completes the requests of a written batch, which writes their answers: off the writer threads,
-   * so a writer goes on with its next batch while the last one is answered.
+   * so a writer goes on with its next batch while the last one is answered. Made at each start, as
+   * a stopped context (a paused test context, say) may be started again.
    */
-  private final ExecutorService answers =
-      Executors.newSingleThreadExecutor(
-          task -> {
-            Thread thread = new Thread(task, "baton-ingest-answers");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private volatile ExecutorService answers;
 
   ReportBatcher(
       ReportWriter writer, IngestProperties properties, Clock clock, MeterRegistry meters) {
@@ -159,6 +154,13 @@ class ReportBatcher implements SmartLifecycle {
 
   @Override
   public void start() {
+    answers =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "baton-ingest-answers");
+              thread.setDaemon(true);
+              return thread;
+            });
     running = true;
     for (Lane lane : lanes) {
       Thread thread = new Thread(lane::run, lane.name);

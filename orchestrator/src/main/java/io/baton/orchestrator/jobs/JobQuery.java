@@ -1,6 +1,7 @@
 package io.baton.orchestrator.jobs;
 
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -9,8 +10,13 @@ import java.util.UUID;
  * @param state only jobs in this state
  * @param team only this team's jobs
  * @param pool only jobs on this pool
+ * @param visibleTeams only jobs of these teams (the caller's); null for every team
  */
-public record JobQuery(JobState state, String team, String pool) {
+public record JobQuery(JobState state, String team, String pool, Set<String> visibleTeams) {
+
+  public JobQuery(JobState state, String team, String pool) {
+    this(state, team, pool, null);
+  }
 
   /** Identifies the list and its filters, so a cursor is only valid for the list it came from. */
   String scope() {

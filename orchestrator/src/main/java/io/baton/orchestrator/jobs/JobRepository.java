@@ -170,6 +170,10 @@ class JobRepository {
       sql.append(" AND pool = :pool");
       statement.put("pool", query.pool());
     }
+    if (query.visibleTeams() != null) {
+      sql.append(" AND team = ANY (CAST(:teams AS text[]))");
+      statement.put("teams", query.visibleTeams().toArray(String[]::new));
+    }
     after.ifPresent(
         p -> {
           sql.append(" AND (created_at, id) < (:afterCreated, :afterId)");

@@ -5,6 +5,8 @@ import io.baton.orchestrator.events.EventLog;
 import io.baton.orchestrator.idempotency.IdempotencyKeys;
 import io.baton.orchestrator.pools.PoolCatalog;
 import io.baton.orchestrator.problems.FieldViolation;
+import io.baton.orchestrator.security.Action;
+import io.baton.orchestrator.security.Caller;
 import io.baton.orchestrator.web.Cursors;
 import io.baton.orchestrator.web.Page;
 import io.baton.schemas.BatonSchemas;
@@ -35,6 +37,7 @@ public class JobService {
   private final JsonMapper json;
   private final Clock clock;
   private final org.springframework.context.ApplicationEventPublisher publisher;
+  private final TeamsProperties teams;
 
   JobService(
       JobRepository jobs,
@@ -45,7 +48,8 @@ public class JobService {
       Cursors cursors,
       JsonMapper json,
       Clock clock,
-      org.springframework.context.ApplicationEventPublisher publisher) {
+      org.springframework.context.ApplicationEventPublisher publisher,
+      TeamsProperties teams) {
     this.jobs = jobs;
     this.lifecycle = lifecycle;
     this.events = events;
@@ -55,36 +59,79 @@ public class JobService {
     this.json = json;
     this.clock = clock;
     this.publisher = publisher;
+    this.teams = teams;
   }
 
   /** The outcome of a submission: the job, and whether it was created by an earlier request. */
   public record Submission(Job job, boolean replayed) {}
 
   /**
-   * Validates a submitted spec and queues it, once per idempotency key.
+   * Validates a submitted spec and queues it, once per caller and idempotency key.
    *
    * @throws InvalidJobSpecException when the body is not a valid spec (400)
-   * @throws JobSpecRejectedException when the spec cannot run on this fleet (422)
+   * @throws io.baton.orchestrator.security.ForbiddenException when the caller may not submit to the
+   *     spec's team (403)
+   * @throws JobSpecRejectedException when the spec cannot run on this fleet, or asks for a priority
+   *     above the team's ceiling (422)
    */
   @Transactional
-  public Submission submit(JsonNode body, Optional<String> idempotencyKey, String actor) {
+  public Submission submit(Caller caller, JsonNode body, Optional<String> idempotencyKey) {
     idempotencyKey.ifPresent(IdempotencyKeys::validKey);
     JobSpec spec = parse(body);
+    caller.mustBeAllowedIn(Action.SUBMIT_JOB, spec.team());
+    int ceiling = teams.priorityCeiling(spec.team());
+    if (!caller.isAdmin() && spec.priority() > ceiling) {
+      throw new JobSpecRejectedException(
+          List.of(
+              new FieldViolation(
+                  "priority",
+                  spec.priority()
+                      + " is above the ceiling of team '"
+                      + spec.team()
+                      + "' ("
+                      + ceiling
+                      + ")")));
+    }
     UUID id = UUID.randomUUID();
     if (idempotencyKey.isPresent()) {
       Optional<UUID> earlier =
-          idempotencyKeys.claim(SUBMIT_SCOPE, idempotencyKey.get(), body, id, clock.instant());
+          idempotencyKeys.claim(
+              SUBMIT_SCOPE + "|" + caller.actor(), idempotencyKey.get(), body, id, clock.instant());
       if (earlier.isPresent()) {
         return new Submission(get(earlier.get()), true);
       }
     }
-    Job job = lifecycle.submit(id, spec, actor);
+    Job job = lifecycle.submit(id, spec, caller.actor());
     publisher.publishEvent(new JobSubmitted(job.id()));
     return new Submission(job, false);
   }
 
   public Job get(UUID id) {
     return jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+  }
+
+  /**
+   * A job the caller may see.
+   *
+   * @throws JobNotFoundException when there is no such job, or the caller may not see it
+   */
+  public Job get(Caller caller, UUID id) {
+    Job job = get(id);
+    caller.mustSee(job.spec().team(), () -> new JobNotFoundException(id));
+    return job;
+  }
+
+  /** Whether the API hides every env value of the team's jobs, not only the secret ones. */
+  public boolean redactsAllEnv(String team) {
+    return teams.redactAllEnv(team);
+  }
+
+  /** The jobs {@code caller} may see, filtered by {@code query}. */
+  public Page<Job> list(Caller caller, JobQuery query, int limit, String cursor) {
+    return list(
+        new JobQuery(query.state(), query.team(), query.pool(), caller.visibleTeams()),
+        limit,
+        cursor);
   }
 
   public Page<Job> list(JobQuery query, int limit, String cursor) {
@@ -110,8 +157,10 @@ public class JobService {
    * @throws IllegalJobStateChange when the job already SUCCEEDED or FAILED (409)
    */
   @Transactional
-  public Job cancel(UUID id, String actor) {
+  public Job cancel(Caller caller, UUID id) {
     Job job = get(id);
+    caller.mustBeAllowed(Action.CANCEL_JOB, job.spec().team(), () -> new JobNotFoundException(id));
+    String actor = caller.actor();
     if (job.state() == JobState.CANCELLING || job.state() == JobState.CANCELLED) {
       return job;
     }
@@ -125,13 +174,13 @@ public class JobService {
   }
 
   /** The job's progress series in step order (bounded: old points are thinned). */
-  public List<ProgressPoint> progress(UUID jobId) {
-    get(jobId);
+  public List<ProgressPoint> progress(Caller caller, UUID jobId) {
+    get(caller, jobId);
     return jobs.progress(jobId);
   }
 
-  public Page<Event> events(UUID jobId, int limit, String cursor) {
-    get(jobId);
+  public Page<Event> events(Caller caller, UUID jobId, int limit, String cursor) {
+    get(caller, jobId);
     String scope = "job-events|" + jobId;
     long after = cursor == null ? 0 : parseLong(cursors.decode(scope, cursor, 1).get(0));
     List<Event> page = events.forJob(jobId, after, limit + 1);

@@ -1,6 +1,7 @@
 package io.baton.orchestrator.jobs;
 
 import io.baton.orchestrator.events.Event;
+import io.baton.orchestrator.security.Caller;
 import io.baton.orchestrator.web.Page;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,9 +26,6 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/jobs")
 class JobsController {
 
-  /** Who the API records as the actor of its changes, until requests carry identities. */
-  static final String ACTOR = "api";
-
   private final JobService jobs;
 
   JobsController(JobService jobs) {
@@ -35,10 +34,11 @@ class JobsController {
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<JobResource> submit(
+      @AuthenticationPrincipal Caller caller,
       @RequestBody JsonNode body,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
     JobService.Submission submission =
-        jobs.submit(body, Optional.ofNullable(idempotencyKey), ACTOR);
+        jobs.submit(caller, body, Optional.ofNullable(idempotencyKey));
     Job job = submission.job();
     var response = ResponseEntity.created(URI.create("/api/v1/jobs/" + job.id()));
     if (submission.replayed()) {
@@ -48,39 +48,41 @@ class JobsController {
   }
 
   @GetMapping("/{id}")
-  JobResource get(@PathVariable UUID id) {
-    return JobResource.of(jobs.get(id));
+  JobResource get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+    return JobResource.of(jobs.get(caller, id));
   }
 
   @GetMapping
   Page<JobResource> list(
+      @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) JobState state,
       @RequestParam(required = false) String team,
       @RequestParam(required = false) String pool,
       @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
       @RequestParam(required = false) String cursor) {
-    Page<Job> page = jobs.list(new JobQuery(state, team, pool), limit, cursor);
+    Page<Job> page = jobs.list(caller, new JobQuery(state, team, pool), limit, cursor);
     return new Page<>(page.items().stream().map(JobResource::of).toList(), page.nextCursor());
   }
 
   @PostMapping("/{id}/cancel")
-  JobResource cancel(@PathVariable UUID id) {
-    return JobResource.of(jobs.cancel(id, ACTOR));
+  JobResource cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+    return JobResource.of(jobs.cancel(caller, id));
   }
 
   /** {@code {"points": [...]}}: the series a loss curve is drawn from, in step order. */
   record ProgressSeries(UUID jobId, List<ProgressPoint> points) {}
 
   @GetMapping("/{id}/progress")
-  ProgressSeries progress(@PathVariable UUID id) {
-    return new ProgressSeries(id, jobs.progress(id));
+  ProgressSeries progress(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+    return new ProgressSeries(id, jobs.progress(caller, id));
   }
 
   @GetMapping("/{id}/events")
   Page<Event> events(
+      @AuthenticationPrincipal Caller caller,
       @PathVariable UUID id,
       @RequestParam(defaultValue = "100") @Min(1) @Max(500) int limit,
       @RequestParam(required = false) String cursor) {
-    return jobs.events(id, limit, cursor);
+    return jobs.events(caller, id, limit, cursor);
   }
 }

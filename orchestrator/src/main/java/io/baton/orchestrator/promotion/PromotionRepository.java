@@ -98,8 +98,17 @@ class PromotionRepository {
 
   /** Newest first, filtered, after a (createdAt, id) cursor. */
   List<Promotion> list(
-      UUID jobId, String endpoint, String state, Instant afterTime, UUID afterId, int limit) {
+      UUID jobId,
+      String endpoint,
+      String state,
+      java.util.Set<String> teams,
+      Instant afterTime,
+      UUID afterId,
+      int limit) {
     StringBuilder sql = new StringBuilder("SELECT * FROM promotions WHERE true");
+    if (teams != null) {
+      sql.append(" AND job_id IN (SELECT id FROM jobs WHERE team = ANY (CAST(:teams AS text[])))");
+    }
     if (jobId != null) {
       sql.append(" AND job_id = :job");
     }
@@ -114,6 +123,9 @@ class PromotionRepository {
     }
     sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
     JdbcClient.StatementSpec spec = jdbc.sql(sql.toString()).param("limit", limit);
+    if (teams != null) {
+      spec = spec.param("teams", teams.toArray(String[]::new));
+    }
     if (jobId != null) {
       spec = spec.param("job", jobId);
     }

@@ -606,6 +606,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
                           p.endpoint(),
                           pool,
                           p.policy().replicas(),
+                          c.team(),
                           new Endpoints.NewRevision(
                               c.id(),
                               c.jobId(),

@@ -2,12 +2,17 @@ package io.baton.orchestrator.promotion;
 
 import io.baton.orchestrator.checkpoints.Checkpoint;
 import io.baton.orchestrator.checkpoints.CheckpointRepository;
+import io.baton.orchestrator.endpoints.Endpoints;
 import io.baton.orchestrator.events.EventLog;
+import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.jobs.JobSpec;
 import io.baton.orchestrator.jobs.JobSpecChecks;
 import io.baton.orchestrator.pools.PoolCatalog;
 import io.baton.orchestrator.problems.BadRequestException;
 import io.baton.orchestrator.problems.FieldViolation;
+import io.baton.orchestrator.security.Action;
+import io.baton.orchestrator.security.Caller;
+import io.baton.orchestrator.security.ForbiddenException;
 import io.baton.orchestrator.web.Cursors;
 import io.baton.orchestrator.web.Page;
 import io.baton.schemas.BatonSchemas;
@@ -36,6 +41,8 @@ public class PromotionService {
   private final TransactionTemplate transactions;
   private final JsonMapper json;
   private final Clock clock;
+  private final JobService jobs;
+  private final Endpoints endpoints;
 
   PromotionService(
       PromotionRepository promotions,
@@ -46,7 +53,11 @@ public class PromotionService {
       Cursors cursors,
       TransactionTemplate transactions,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      JobService jobs,
+      Endpoints endpoints) {
+    this.jobs = jobs;
+    this.endpoints = endpoints;
     this.promotions = promotions;
     this.checkpoints = checkpoints;
     this.runner = runner;
@@ -58,8 +69,12 @@ public class PromotionService {
     this.clock = clock;
   }
 
-  /** Starts promoting a checkpoint: {@code {checkpointId, endpoint, …policy}}. */
-  public Promotion start(JsonNode body, String actor) {
+  /**
+   * Starts promoting a checkpoint: {@code {checkpointId, endpoint, …policy}}. The caller must be a
+   * member of the checkpoint's team, and the endpoint, if it exists, that team's.
+   */
+  public Promotion start(Caller caller, JsonNode body) {
+    String actor = caller.actor();
     List<FieldViolation> malformed = new ArrayList<>();
     BatonSchemas.validate(BatonSchemas.PROMOTION_REQUEST, body)
         .forEach(v -> malformed.add(new FieldViolation(v.field(), v.message())));
@@ -75,7 +90,8 @@ public class PromotionService {
     policyNode.remove("checkpointId");
     JobSpec.PromotionSpec policy = json.treeToValue(policyNode, JobSpec.PromotionSpec.class);
     List<FieldViolation> unprocessable = new ArrayList<>();
-    Optional<Checkpoint> checkpoint = checkpoints.find(checkpointId);
+    Optional<Checkpoint> checkpoint =
+        checkpoints.find(checkpointId).filter(c -> caller.sees(c.team()));
     if (checkpoint.isEmpty()) {
       unprocessable.add(
           new FieldViolation("checkpointId", "no checkpoint with id " + checkpointId));
@@ -94,6 +110,17 @@ public class PromotionService {
     unprocessable.addAll(JobSpecChecks.inferencePool("pool", policy.pool(), pools.all()));
     if (!unprocessable.isEmpty()) {
       throw new PromotionRequestRejectedException(unprocessable);
+    }
+    String team = checkpoint.get().team();
+    caller.mustBeAllowedIn(Action.START_PROMOTION, team);
+    Optional<String> owner = endpoints.owner(policy.endpoint());
+    if (owner.isPresent() && !owner.get().equals(team)) {
+      throw new ForbiddenException(
+          "endpoint: '"
+              + policy.endpoint()
+              + "' belongs to another team; checkpoints of team '"
+              + team
+              + "' cannot be promoted to it.");
     }
     Instant now = clock.instant();
     Promotion p =
@@ -129,8 +156,19 @@ public class PromotionService {
     return promotions.find(id).orElseThrow(() -> new PromotionNotFoundException(id));
   }
 
+  /** A promotion the caller may see (one of its team's jobs'), or 404. */
+  public Promotion get(Caller caller, UUID id) {
+    Promotion p = get(id);
+    caller.mustSee(teamOf(p), () -> new PromotionNotFoundException(id));
+    return p;
+  }
+
+  private String teamOf(Promotion p) {
+    return jobs.get(p.jobId()).spec().team();
+  }
+
   public Page<Promotion> list(
-      UUID jobId, String endpoint, PromotionState state, int limit, String cursor) {
+      Caller caller, UUID jobId, String endpoint, PromotionState state, int limit, String cursor) {
     String scope = "promotions|" + jobId + "|" + endpoint + "|" + state;
     Instant afterTime = null;
     UUID afterId = null;
@@ -141,7 +179,13 @@ public class PromotionService {
     }
     List<Promotion> page =
         promotions.list(
-            jobId, endpoint, state == null ? null : state.name(), afterTime, afterId, limit + 1);
+            jobId,
+            endpoint,
+            state == null ? null : state.name(),
+            caller.visibleTeams(),
+            afterTime,
+            afterId,
+            limit + 1);
     if (page.size() <= limit) {
       return Page.last(page);
     }
@@ -151,11 +195,14 @@ public class PromotionService {
         items, cursors.encode(scope, List.of(last.createdAt().toString(), last.id().toString())));
   }
 
-  public Promotion approve(UUID id, String by, String comment, String actor) {
-    return runner.decide(id, true, by, comment, actor);
-  }
-
-  public Promotion reject(UUID id, String by, String comment, String actor) {
-    return runner.decide(id, false, by, comment, actor);
+  /**
+   * Approves or rejects a promotion waiting for approval, as the caller: a maintainer of the job's
+   * team. The approver recorded is the caller's identity.
+   */
+  public Promotion decide(Caller caller, UUID id, boolean approve, String comment) {
+    Promotion p = get(id);
+    caller.mustBeAllowed(
+        Action.APPROVE_PROMOTION, teamOf(p), () -> new PromotionNotFoundException(id));
+    return runner.decide(id, approve, caller.actor(), comment, caller.actor());
   }
 }

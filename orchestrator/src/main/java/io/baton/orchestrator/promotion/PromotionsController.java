@@ -1,6 +1,7 @@
 package io.baton.orchestrator.promotion;
 
 import io.baton.orchestrator.problems.BadRequestException;
+import io.baton.orchestrator.security.Caller;
 import io.baton.orchestrator.web.Page;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,8 +24,6 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/promotions")
 class PromotionsController {
 
-  static final String ACTOR = "api";
-
   private final PromotionService promotions;
 
   PromotionsController(PromotionService promotions) {
@@ -31,36 +31,49 @@ class PromotionsController {
   }
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<Promotion> start(@RequestBody JsonNode body) {
-    Promotion p = promotions.start(body, ACTOR);
+  ResponseEntity<Promotion> start(
+      @AuthenticationPrincipal Caller caller, @RequestBody JsonNode body) {
+    Promotion p = promotions.start(caller, body);
     return ResponseEntity.created(URI.create("/api/v1/promotions/" + p.id())).body(p);
   }
 
   @GetMapping
   Page<Promotion> list(
+      @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) UUID jobId,
       @RequestParam(required = false) String endpoint,
       @RequestParam(required = false) PromotionState state,
       @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
       @RequestParam(required = false) String cursor) {
-    return promotions.list(jobId, endpoint, state, limit, cursor);
+    return promotions.list(caller, jobId, endpoint, state, limit, cursor);
   }
 
   @GetMapping("/{id}")
-  Promotion get(@PathVariable UUID id) {
-    return promotions.get(id);
+  Promotion get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+    return promotions.get(caller, id);
   }
 
-  /** {@code {by?, comment?}}: the AWAITING_APPROVAL gate passes; the rollout begins. */
+  /**
+   * {@code {comment?}}: the AWAITING_APPROVAL gate passes; the rollout begins. The approver is the
+   * caller; a {@code by} in the body is accepted for older clients and ignored.
+   */
   @PostMapping("/{id}/approve")
-  Promotion approve(@PathVariable UUID id, @RequestBody(required = false) JsonNode body) {
-    return promotions.approve(id, field(body, "by", "api"), field(body, "comment", null), ACTOR);
+  Promotion approve(
+      @AuthenticationPrincipal Caller caller,
+      @PathVariable UUID id,
+      @RequestBody(required = false) JsonNode body) {
+    field(body, "by", null);
+    return promotions.decide(caller, id, true, field(body, "comment", null));
   }
 
-  /** {@code {by?, comment?}}: the AWAITING_APPROVAL gate fails; the promotion is REJECTED. */
+  /** {@code {comment?}}: the AWAITING_APPROVAL gate fails; the promotion is REJECTED. */
   @PostMapping("/{id}/reject")
-  Promotion reject(@PathVariable UUID id, @RequestBody(required = false) JsonNode body) {
-    return promotions.reject(id, field(body, "by", "api"), field(body, "comment", null), ACTOR);
+  Promotion reject(
+      @AuthenticationPrincipal Caller caller,
+      @PathVariable UUID id,
+      @RequestBody(required = false) JsonNode body) {
+    field(body, "by", null);
+    return promotions.decide(caller, id, false, field(body, "comment", null));
   }
 
   private static String field(JsonNode body, String name, String fallback) {

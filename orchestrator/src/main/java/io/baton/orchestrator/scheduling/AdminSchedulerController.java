@@ -1,8 +1,11 @@
 package io.baton.orchestrator.scheduling;
 
-import io.baton.orchestrator.security.AdminToken;
+import io.baton.orchestrator.events.Event;
+import io.baton.orchestrator.events.EventLog;
+import io.baton.orchestrator.security.Caller;
+import java.time.Clock;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -14,22 +17,31 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/admin/scheduler")
 class AdminSchedulerController {
 
-  private final AdminToken admin;
   private final SchedulerTick tick;
+  private final EventLog events;
+  private final Clock clock;
 
-  AdminSchedulerController(AdminToken admin, SchedulerTick tick) {
-    this.admin = admin;
+  AdminSchedulerController(SchedulerTick tick, EventLog events, Clock clock) {
     this.tick = tick;
+    this.events = events;
+    this.clock = clock;
   }
 
   /** What a round did; {@code durationMs} covers planning and the commit. */
   record Round(int admitted, long durationMs) {}
 
   @PostMapping("/rounds")
-  Round round(@RequestHeader(name = "Authorization", required = false) String authorization) {
-    admin.check(authorization);
+  Round round(@AuthenticationPrincipal Caller caller) {
+    caller.mustBeAdmin();
     long started = System.nanoTime();
     int admitted = tick.tick().size();
+    events.append(
+        Event.New.audit(
+            "scheduler.round",
+            "scheduler",
+            "round run by hand: " + admitted + " admitted",
+            caller.actor(),
+            clock.instant()));
     return new Round(admitted, (System.nanoTime() - started) / 1_000_000);
   }
 }

@@ -31,6 +31,11 @@ public class AdminToken {
     this.hash = BearerTokens.sha256(token);
   }
 
+  /** Whether {@code token} is the admin token (compared in constant time). */
+  public boolean matches(String token) {
+    return MessageDigest.isEqual(hash, BearerTokens.sha256(token));
+  }
+
   /**
    * Checks an {@code Authorization} header.
    *

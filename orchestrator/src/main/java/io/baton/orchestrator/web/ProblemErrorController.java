@@ -20,7 +20,8 @@ class ProblemErrorController implements ErrorController {
   @RequestMapping("${server.error.path:/error}")
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-    int status = code instanceof Integer i ? i : 500;
+    // Without the container's attribute, the client asked for the error path itself: no such page.
+    int status = code instanceof Integer i ? i : 404;
     HttpStatus known = HttpStatus.resolve(status);
     String title = known == null ? "Error" : known.getReasonPhrase();
     String detail = status >= 500 ? "The server failed to handle the request." : title + ".";

@@ -54,7 +54,7 @@ class RunAndRecoverIT {
 
   @BeforeEach
   void client() {
-    api = new Api(port);
+    api = new Api(port, io.baton.orchestrator.support.IntegrationTest.adminToken(DATA_DIR));
     assertThat(DEMO).as("the demo model is built before the orchestrator's tests").exists();
   }
 

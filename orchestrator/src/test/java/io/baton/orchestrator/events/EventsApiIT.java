@@ -28,7 +28,7 @@ class EventsApiIT extends IntegrationTest {
 
   @BeforeEach
   void client() {
-    api = new Api(port);
+    api = new Api(port, adminToken());
   }
 
   @Test
@@ -118,6 +118,9 @@ class EventsApiIT extends IntegrationTest {
           HttpRequest.newBuilder(api.uri(path)).header("Accept", "text/event-stream").GET();
       if (lastEventId != null) {
         request.header("Last-Event-ID", lastEventId);
+      }
+      if (api.token() != null) {
+        request.header("Authorization", "Bearer " + api.token());
       }
       HttpResponse<InputStream> response =
           api.client()

@@ -33,7 +33,7 @@ class AgentProcessIT extends IntegrationTest {
 
   @Test
   void aRealAgentReportsHealthAndProgressAndItsSilenceIsNoticed() throws Exception {
-    Api api = new Api(port);
+    Api api = new Api(port, adminToken());
     String node = "agent-it-" + Long.toHexString(System.nanoTime());
     String token =
         api.post(

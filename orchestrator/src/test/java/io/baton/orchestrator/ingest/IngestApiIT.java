@@ -28,7 +28,7 @@ class IngestApiIT extends IntegrationTest {
 
   @BeforeEach
   void client() {
-    api = new Api(port);
+    api = new Api(port, adminToken());
   }
 
   @Test
@@ -377,7 +377,8 @@ class IngestApiIT extends IntegrationTest {
 
   @Test
   void adminApiNeedsTheAdminToken() {
-    api.post("/api/v1/admin/nodes/x-1/tokens", "{\"pool\":\"ascend-910b\"}")
+    api.as(null)
+        .post("/api/v1/admin/nodes/x-1/tokens", "{\"pool\":\"ascend-910b\"}")
         .problem(401, "unauthorized");
     api.post(
             "/api/v1/admin/nodes/x-1/tokens",

@@ -28,7 +28,7 @@ class JobsApiIT extends IntegrationTest {
 
   @BeforeEach
   void client() {
-    api = new Api(port);
+    api = new Api(port, adminToken());
   }
 
   @Test
@@ -172,7 +172,7 @@ class JobsApiIT extends IntegrationTest {
     assertThat(transitions)
         .containsExactly("null->QUEUED", "QUEUED->CANCELLING", "CANCELLING->CANCELLED");
     JsonNode last = events.get("items").get(2);
-    assertThat(last.get("actor").asString()).isEqualTo("api");
+    assertThat(last.get("actor").asString()).isEqualTo("admin");
     assertThat(last.get("reason").asString()).isNotBlank();
     assertThat(last.get("time").asString()).isNotBlank();
     assertThat(events.get("nextCursor").isNull()).isTrue();

@@ -77,7 +77,7 @@ class PromotionIT {
 
   @BeforeEach
   void client() {
-    api = new Api(port);
+    api = new Api(port, io.baton.orchestrator.support.IntegrationTest.adminToken(DATA_DIR));
     assertThat(DEMO).as("the demo model is built before the orchestrator's tests").exists();
   }
 
@@ -331,15 +331,36 @@ class PromotionIT {
                     && p.toString().contains("WAITING"));
     assertThat(gate(waiting, "AWAITING_APPROVAL").get("verdict").asString()).isEqualTo("WAITING");
 
-    Api.Response approved =
+    // The approver is whoever calls, a maintainer of the job's team; a "by" in the body is ignored.
+    String team = checkpoint.get("team").asString();
+    JsonNode alice =
         api.post(
-            "/api/v1/promotions/" + id + "/approve",
-            "{\"by\":\"alice\",\"comment\":\"looks good\"}");
+                "/api/v1/tokens",
+                "{\"name\":\"alice\",\"grants\":[{\"team\":\""
+                    + team
+                    + "\",\"role\":\"maintainer\"}]}")
+            .json();
+    api.as(
+            api.post(
+                    "/api/v1/tokens",
+                    "{\"name\":\"bob\",\"grants\":[{\"team\":\""
+                        + team
+                        + "\",\"role\":\"member\"}]}")
+                .json()
+                .get("token")
+                .asString())
+        .post("/api/v1/promotions/" + id + "/approve", "{}")
+        .problem(403, "forbidden");
+    Api.Response approved =
+        api.as(alice.get("token").asString())
+            .post(
+                "/api/v1/promotions/" + id + "/approve",
+                "{\"by\":\"mallory\",\"comment\":\"looks good\"}");
     assertThat(approved.status()).as(approved.body()).isEqualTo(200);
     JsonNode done = awaitPromotion(id, PromotionIT::terminalPromotion);
     assertThat(done.get("state").asString()).isEqualTo("ACTIVE");
     assertThat(gate(done, "AWAITING_APPROVAL").at("/evidence/approvedBy").asString())
-        .isEqualTo("alice");
+        .isEqualTo("token:" + alice.get("id").asString() + ":alice");
     api.post("/api/v1/promotions/" + id + "/approve", "{}")
         .problem(409, "promotion-not-awaiting-approval");
     List<String> states =

@@ -40,7 +40,7 @@ class SchedulerTickIT extends IntegrationTest {
   /** Only this test's nodes and jobs take part: others' are put out of the way. */
   @BeforeEach
   void isolate() {
-    api = new Api(port);
+    api = new Api(port, adminToken());
     jdbc.sql("DELETE FROM allocations").update();
     jdbc.sql("UPDATE nodes SET state = 'LOST' WHERE state = 'READY'").update();
     jdbc.sql("UPDATE jobs SET state = 'CANCELLED' WHERE state IN ('QUEUED', 'ADMITTED')").update();

@@ -10,10 +10,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A real HTTP client against the orchestrator on loopback. */
+/**
+ * A real HTTP client against the orchestrator on loopback, sending a bearer token on every request
+ * that does not set its own {@code Authorization}.
+ */
 public final class Api {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -21,9 +25,27 @@ public final class Api {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final Supplier<String> token;
 
+  /** An anonymous client. */
   public Api(int port) {
+    this(port, () -> null);
+  }
+
+  /** A client that authenticates with {@code token}. */
+  public Api(int port, String token) {
+    this(port, () -> token);
+  }
+
+  /** A client whose token is read when a request is sent (null: none). */
+  public Api(int port, Supplier<String> token) {
     this.base = "http://127.0.0.1:" + port;
+    this.token = token;
+  }
+
+  /** The same server, as another identity (null: anonymous). */
+  public Api as(String otherToken) {
+    return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);
   }
 
   public String base() {
@@ -47,10 +69,15 @@ public final class Api {
 
   public Response send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response =
-          http.send(
-              request.timeout(Duration.ofSeconds(30)).build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+      String bearer = token.get();
+      if (bearer != null && built.headers().firstValue("Authorization").isEmpty()) {
+        built =
+            HttpRequest.newBuilder(built, (name, value) -> true)
+                .header("Authorization", "Bearer " + bearer)
+                .build();
+      }
+      HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
       return new Response(response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -60,8 +87,90 @@ public final class Api {
     }
   }
 
+  /**
+   * Sends a request whose answer may be an endless stream (Server-Sent Events): the status and
+   * headers are read, the body only when it is not a stream.
+   */
+  public Response sendExpectingStream(HttpRequest.Builder request) {
+    HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+    String bearer = token.get();
+    if (bearer != null && built.headers().firstValue("Authorization").isEmpty()) {
+      built =
+          HttpRequest.newBuilder(built, (name, value) -> true)
+              .header("Authorization", "Bearer " + bearer)
+              .build();
+    }
+    try {
+      HttpResponse<java.io.InputStream> response =
+          http.sendAsync(built, HttpResponse.BodyHandlers.ofInputStream())
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      String body;
+      try (java.io.InputStream in = response.body()) {
+        boolean stream =
+            response
+                .headers()
+                .firstValue("Content-Type")
+                .orElse("")
+                .startsWith("text/event-stream");
+        body = stream ? "" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      return new Response(new StringResponse(response, body));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A streamed response with the part of its body that was read. */
+  private record StringResponse(HttpResponse<java.io.InputStream> streamed, String body)
+      implements HttpResponse<String> {
+    @Override
+    public int statusCode() {
+      return streamed.statusCode();
+    }
+
+    @Override
+    public HttpRequest request() {
+      return streamed.request();
+    }
+
+    @Override
+    public Optional<HttpResponse<String>> previousResponse() {
+      return Optional.empty();
+    }
+
+    @Override
+    public java.net.http.HttpHeaders headers() {
+      return streamed.headers();
+    }
+
+    @Override
+    public Optional<javax.net.ssl.SSLSession> sslSession() {
+      return streamed.sslSession();
+    }
+
+    @Override
+    public URI uri() {
+      return streamed.uri();
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return streamed.version();
+    }
+  }
+
   public HttpClient client() {
     return http;
+  }
+
+  /** The bearer token this client sends, null when anonymous. */
+  public String token() {
+    return token.get();
   }
 
   public URI uri(String path) {

@@ -46,10 +46,15 @@ public abstract class IntegrationTest {
     return DATA_DIR;
   }
 
-  /** The admin API's token, as an operator reads it from the data directory. */
+  /** The admin token, as an operator reads it from the data directory. */
   public static String adminToken() {
+    return adminToken(DATA_DIR);
+  }
+
+  /** The admin token of an orchestrator started on {@code dataDir}. */
+  public static String adminToken(Path dataDir) {
     try {
-      return Files.readString(DATA_DIR.resolve("admin-token")).trim();
+      return Files.readString(dataDir.resolve("admin-token")).trim();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

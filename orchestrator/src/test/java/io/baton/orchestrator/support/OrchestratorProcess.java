@@ -21,8 +21,10 @@ public final class OrchestratorProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final int port;
+  private final Path dataDir;
 
-  private OrchestratorProcess(Process process, Path log, int port) {
+  private OrchestratorProcess(Process process, Path log, int port, Path dataDir) {
+    this.dataDir = dataDir;
     this.process = process;
     this.log = log;
     this.port = port;
@@ -50,14 +52,24 @@ public final class OrchestratorProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
-      return new OrchestratorProcess(process, log, port);
+      return new OrchestratorProcess(process, log, port, dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /** A client that sends the admin token of this orchestrator's data directory. */
   public Api api() {
-    return new Api(port);
+    return new Api(
+        port,
+        () -> {
+          try {
+            Path token = dataDir.resolve("admin-token");
+            return Files.exists(token) ? Files.readString(token).trim() : null;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   public Process process() {

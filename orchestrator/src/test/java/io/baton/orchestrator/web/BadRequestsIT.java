@@ -29,7 +29,7 @@ class BadRequestsIT extends IntegrationTest {
 
   @BeforeEach
   void client() {
-    api = new Api(port);
+    api = new Api(port, adminToken());
     jobsBefore = jobCount();
   }
 

@@ -20,7 +20,7 @@ class PlatformIT extends IntegrationTest {
 
   @BeforeEach
   void client() {
-    api = new Api(port);
+    api = new Api(port, adminToken());
   }
 
   @Test

@@ -35,7 +35,7 @@ class WebhookDeliveryIT extends IntegrationTest {
 
   @BeforeEach
   void start() {
-    api = new Api(port);
+    api = new Api(port, adminToken());
     receiver = Receiver.answering(request -> 200);
   }
 

@@ -46,7 +46,7 @@ class WebhookRetryIT extends IntegrationTest {
 
   @BeforeEach
   void client() {
-    api = new Api(port);
+    api = new Api(port, adminToken());
   }
 
   @AfterEach

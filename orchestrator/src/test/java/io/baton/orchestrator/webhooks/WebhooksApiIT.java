@@ -30,7 +30,7 @@ class WebhooksApiIT extends IntegrationTest {
 
   @BeforeEach
   void client() {
-    api = new Api(port);
+    api = new Api(port, adminToken());
   }
 
   @AfterEach

@@ -1,12 +1,17 @@
 package io.baton.orchestrator.cluster.local;
 
+import io.baton.orchestrator.events.Event;
+import io.baton.orchestrator.events.EventLog;
+import io.baton.orchestrator.security.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -24,9 +29,13 @@ import org.springframework.web.bind.annotation.RestController;
 class FaultInjectionController {
 
   private final SimulatedAgents agents;
+  private final EventLog events;
+  private final Clock clock;
 
-  FaultInjectionController(SimulatedAgents agents) {
+  FaultInjectionController(SimulatedAgents agents, EventLog events, Clock clock) {
     this.agents = agents;
+    this.events = events;
+    this.clock = clock;
   }
 
   /** A chip of a simulated node made to report {@code health} (e.g. FAULT) with {@code code}. */
@@ -34,16 +43,34 @@ class FaultInjectionController {
       @NotBlank String node, @NotNull @Min(0) Integer chip, @NotBlank String health, String code) {}
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  Fault inject(@Valid @RequestBody Fault fault) {
+  Fault inject(@AuthenticationPrincipal Caller caller, @Valid @RequestBody Fault fault) {
+    caller.mustBeAdmin();
     agents.inject(fault.node(), fault.chip(), fault.health(), fault.code());
+    events.append(
+        Event.New.audit(
+            "fault.injected",
+            "node/" + fault.node() + "/chips/" + fault.chip(),
+            fault.health() + (fault.code() == null ? "" : " " + fault.code()),
+            caller.actor(),
+            clock.instant()));
     return fault;
   }
 
   /** Clears faults: {@code ?node=&chip=} narrows it to a node or one chip. */
   @DeleteMapping
   ResponseEntity<Void> clear(
-      @RequestParam(required = false) String node, @RequestParam(required = false) Integer chip) {
+      @AuthenticationPrincipal Caller caller,
+      @RequestParam(required = false) String node,
+      @RequestParam(required = false) Integer chip) {
+    caller.mustBeAdmin();
     agents.clear(node, chip);
+    events.append(
+        Event.New.audit(
+            "fault.cleared",
+            node == null ? "simulation" : "node/" + node + (chip == null ? "" : "/chips/" + chip),
+            "faults cleared",
+            caller.actor(),
+            clock.instant()));
     return ResponseEntity.noContent().build();
   }
 }

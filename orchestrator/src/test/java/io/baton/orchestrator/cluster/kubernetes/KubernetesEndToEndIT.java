@@ -138,7 +138,7 @@ class KubernetesEndToEndIT {
 
   @BeforeEach
   void fleet() {
-    api = new Api(port);
+    api = new Api(port, adminToken());
     kubelet = new Kubelet(mock, Fixtures.NAMESPACE);
     register(TRAINING, "ascend-", 4, Map.of("accelerator", "huawei-Ascend910"));
     register(INFERENCE, "nvidia-", 2, Map.of("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"));

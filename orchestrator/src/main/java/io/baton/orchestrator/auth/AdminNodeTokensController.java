@@ -1,10 +1,14 @@
-package io.baton.orchestrator.security;
+package io.baton.orchestrator.auth;
 
+import io.baton.orchestrator.events.Event;
+import io.baton.orchestrator.events.EventLog;
 import io.baton.orchestrator.pools.NodeRepository;
 import io.baton.orchestrator.pools.Pool;
 import io.baton.orchestrator.pools.PoolCatalog;
 import io.baton.orchestrator.problems.FieldViolation;
 import io.baton.orchestrator.problems.ProblemException;
+import io.baton.orchestrator.security.Caller;
+import io.baton.orchestrator.security.NodeTokens;
 import io.baton.orchestrator.web.Page;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -19,33 +23,33 @@ import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Admin API: issue and revoke node agents' tokens. Needs the admin token. */
+/** Admin API: issue and revoke node agents' tokens. Needs the platform role admin. */
 @RestController
 @RequestMapping("/api/v1/admin")
 class AdminNodeTokensController {
 
   private static final String NODE_NAME = "[a-z0-9]([-a-z0-9.]*[a-z0-9])?";
 
-  private final AdminToken admin;
   private final NodeTokens tokens;
+  private final EventLog events;
   private final NodeRepository nodes;
   private final PoolCatalog pools;
   private final Clock clock;
 
   AdminNodeTokensController(
-      AdminToken admin, NodeTokens tokens, NodeRepository nodes, PoolCatalog pools, Clock clock) {
-    this.admin = admin;
+      NodeTokens tokens, EventLog events, NodeRepository nodes, PoolCatalog pools, Clock clock) {
     this.tokens = tokens;
+    this.events = events;
     this.nodes = nodes;
     this.pools = pools;
     this.clock = clock;
@@ -66,11 +70,11 @@ class AdminNodeTokensController {
   @PostMapping(path = "/nodes/{name}/tokens", consumes = MediaType.APPLICATION_JSON_VALUE)
   @Transactional
   ResponseEntity<TokenResource> issue(
-      @RequestHeader(name = "Authorization", required = false) String authorization,
+      @AuthenticationPrincipal Caller caller,
       @PathVariable @Pattern(regexp = NODE_NAME) @Size(max = 253) String name,
       @Valid @RequestBody IssueRequest request) {
-    admin.check(authorization);
-    TokenResource issued = issue(name, pool(request.pool()));
+    caller.mustBeAdmin();
+    TokenResource issued = issue(name, pool(request.pool()), caller);
     return ResponseEntity.created(URI.create("/api/v1/nodes/" + name)).body(issued);
   }
 
@@ -78,33 +82,40 @@ class AdminNodeTokensController {
   @ResponseStatus(HttpStatus.CREATED)
   @Transactional
   Page<TokenResource> issueMany(
-      @RequestHeader(name = "Authorization", required = false) String authorization,
-      @Valid @RequestBody BulkIssueRequest request) {
-    admin.check(authorization);
+      @AuthenticationPrincipal Caller caller, @Valid @RequestBody BulkIssueRequest request) {
+    caller.mustBeAdmin();
     Pool pool = pool(request.pool());
     List<TokenResource> issued = new ArrayList<>(request.nodes().size());
     for (String node : request.nodes()) {
-      issued.add(issue(node, pool));
+      issued.add(issue(node, pool, caller));
     }
     return Page.last(issued);
   }
 
   @DeleteMapping("/nodes/{name}/tokens/{id}")
   ResponseEntity<Void> revoke(
-      @RequestHeader(name = "Authorization", required = false) String authorization,
-      @PathVariable String name,
-      @PathVariable UUID id) {
-    admin.check(authorization);
+      @AuthenticationPrincipal Caller caller, @PathVariable String name, @PathVariable UUID id) {
+    caller.mustBeAdmin();
     tokens.revoke(name, id);
+    events.append(
+        Event.New.audit(
+            "node-token.revoked", "node/" + name, "token " + id, caller.actor(), clock.instant()));
     return ResponseEntity.noContent().build();
   }
 
-  private TokenResource issue(String node, Pool pool) {
+  private TokenResource issue(String node, Pool pool, Caller caller) {
     String registeredPool = nodes.register(node, pool.name(), pool.chipsPerNode(), clock.instant());
     if (!registeredPool.equals(pool.name())) {
       throw new NodeInOtherPool(node, registeredPool);
     }
     NodeTokens.Issued issued = tokens.issue(node);
+    events.append(
+        Event.New.audit(
+            "node-token.issued",
+            "node/" + node,
+            "token " + issued.id() + " in pool " + pool.name(),
+            caller.actor(),
+            clock.instant()));
     return new TokenResource(issued.id(), node, pool.name(), issued.token());
   }
 
