@@ -1,10 +1,9 @@
 package io.baton.orchestrator.webhooks;
 
 import io.baton.orchestrator.problems.ProblemException;
-import java.util.HashMap;
 import java.util.Map;
 
-/** The owner already holds {@code baton.webhooks.max-per-team} subscriptions: 409. */
+/** The owning team already holds {@code baton.webhooks.max-per-team} subscriptions: 409. */
 public class WebhookLimitException extends ProblemException {
 
   private final String team;
@@ -15,8 +14,9 @@ public class WebhookLimitException extends ProblemException {
         409,
         "webhook-limit-reached",
         "Too many webhook subscriptions",
-        (team == null ? "Subscriptions without a team" : "Team " + team)
-            + " already hold "
+        "Team "
+            + team
+            + " already holds "
             + limit
             + " webhook subscriptions, the most allowed; delete one first.");
     this.team = team;
@@ -25,11 +25,6 @@ public class WebhookLimitException extends ProblemException {
 
   @Override
   public Map<String, Object> properties() {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put("limit", limit);
-    if (team != null) {
-      properties.put("team", team);
-    }
-    return properties;
+    return Map.of("team", team, "limit", limit);
   }
 }

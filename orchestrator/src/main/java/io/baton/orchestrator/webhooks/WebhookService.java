@@ -67,8 +67,8 @@ public class WebhookService {
    * @throws InvalidWebhookException when the body breaks the subscription schema (400)
    * @throws RefusedWebhookUrlException when the URL is plain HTTP or its host resolves to an
    *     address webhooks may not reach (422)
-   * @throws WebhookLimitException when the owner already holds {@code baton.webhooks.max-per-team}
-   *     subscriptions (409)
+   * @throws WebhookLimitException when the owning team already holds {@code
+   *     baton.webhooks.max-per-team} subscriptions (409); administrators' subscriptions have no cap
    */
   @Transactional
   public Created create(JsonNode body, String owner) {
@@ -81,7 +81,7 @@ public class WebhookService {
     if (refusal.isPresent()) {
       throw new RefusedWebhookUrlException(refusal.get());
     }
-    if (webhooks.lockAndCountOwned(owner) >= properties.maxPerTeam()) {
+    if (owner != null && webhooks.lockAndCountOwned(owner) >= properties.maxPerTeam()) {
       throw new WebhookLimitException(owner, properties.maxPerTeam());
     }
     String secret = body.has("secret") ? body.get("secret").asString() : newSecret();
