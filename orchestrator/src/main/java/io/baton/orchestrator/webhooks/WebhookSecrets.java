@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
@@ -38,6 +39,7 @@ class WebhookSecrets implements ApplicationRunner {
   private final SecretBox box;
   private final WebhookRepository webhooks;
 
+  @Autowired
   WebhookSecrets(
       WebhooksProperties properties, DataDirProperties dataDir, WebhookRepository webhooks) {
     this(box(properties, dataDir.dataDir()), webhooks);

@@ -33,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
       // the receivers of the webhook tests listen on plain HTTP on 127.0.0.1
       "baton.webhooks.allow-http=true",
       "baton.webhooks.allowed-networks=127.0.0.0/8",
+      "baton.webhooks.max-per-team=5",
       "baton.security.token-cache-ttl=2s"
     })
 public abstract class IntegrationTest {
