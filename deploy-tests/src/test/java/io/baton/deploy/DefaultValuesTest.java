@@ -96,6 +96,7 @@ class DefaultValuesTest {
     assertThat(secretRef(env, "SPRING_DATASOURCE_USERNAME")).isEqualTo("baton-postgres/username");
     assertThat(secretRef(env, "SPRING_DATASOURCE_PASSWORD")).isEqualTo("baton-postgres/password");
     assertThat(secretRef(env, "BATON_SECURITY_ADMINTOKEN")).isEqualTo("baton-admin-token/token");
+    assertThat(secretRef(env, "BATON_WEBHOOKS_SECRETKEY")).isEqualTo("baton-webhook-key/key");
     assertThat(applicationYaml()).doesNotContain("embedded-postgres").doesNotContain("datasource");
   }
 

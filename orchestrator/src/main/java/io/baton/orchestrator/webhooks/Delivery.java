@@ -13,7 +13,9 @@ import java.util.UUID;
  * @param state PENDING, DELIVERED or FAILED
  * @param attempts attempts made so far
  * @param lastStatus HTTP status of the last attempt; null when it got no answer
- * @param lastError why the last attempt failed; null when it succeeded or none was made
+ * @param lastError how the last attempt failed, as a slug: {@code http-error}, {@code unreachable},
+ *     {@code refused-address}, {@code refused-scheme} or {@code secret-unavailable}; null when it
+ *     succeeded or none was made. Deliberately coarse: no error text that could map a network
  * @param lastAttemptAt when the last attempt ended
  * @param nextAttemptAt when a PENDING delivery is (next) due; null once final
  * @param deliveredAt when a 2xx answer came

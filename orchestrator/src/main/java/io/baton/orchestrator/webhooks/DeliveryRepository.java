@@ -124,15 +124,16 @@ class DeliveryRepository {
   }
 
   /**
-   * A failed attempt: retry at {@code retryAt}, or FAILED when it is null. Ignored when another
-   * sender claimed the delivery since (this one's lease ran out) or it was settled.
+   * A failed attempt, recorded by its outcome's slug only: retry at {@code retryAt}, or FAILED when
+   * it is null. Ignored when another sender claimed the delivery since (this one's lease ran out)
+   * or it was settled.
    */
   void failed(
       UUID id,
       UUID claim,
       int attempts,
       Integer status,
-      String error,
+      AttemptOutcome outcome,
       Instant now,
       Instant retryAt) {
     jdbc.sql(
@@ -148,7 +149,7 @@ class DeliveryRepository {
         .param("state", (retryAt == null ? DeliveryState.FAILED : DeliveryState.PENDING).name())
         .param("attempts", attempts)
         .param("status", status)
-        .param("error", error)
+        .param("error", outcome.slug())
         .param("now", utc(now))
         .param("retryAt", utc(retryAt))
         .update();

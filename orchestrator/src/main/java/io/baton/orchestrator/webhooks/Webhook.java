@@ -12,7 +12,9 @@ import java.util.UUID;
  * @param events patterns of the event types it receives ({@code job.state}, {@code job.*}, {@code
  *     *})
  * @param description free text, may be null
+ * @param team the owning team, which hears only its own events; null for a subscription created by
+ *     an administrator, which hears every event
  * @param createdAt when it was created; it receives events from then on
  */
 public record Webhook(
-    UUID id, String url, List<String> events, String description, Instant createdAt) {}
+    UUID id, String url, List<String> events, String description, String team, Instant createdAt) {}

@@ -7,7 +7,9 @@ import io.baton.orchestrator.persistence.ClusteredSchedules;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
@@ -26,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * transaction per batch, writes a delivery for every (subscription, matching event) and moves the
  * cursor past the batch. A crash either keeps both or neither, so no event is lost or dispatched
  * twice. A clustered Quartz job, so one replica dispatches at a time.
+ *
+ * <p>A subscription owned by a team hears only that team's events; one without a team hears all.
  */
 @Component
 public class WebhookDispatcher {
@@ -89,11 +93,14 @@ public class WebhookDispatcher {
     FeedPosition from = max(cursor, earliestStart(subscriptions));
     List<EventLog.Positioned> batch = events.feed(from, properties.dispatchBatch());
     Instant now = clock.instant();
+    Set<WebhookRepository.Audience> audience =
+        new HashSet<>(webhooks.audience(batch.stream().map(i -> i.event().id()).toList()));
     List<DeliveryRepository.New> created = new ArrayList<>();
     for (EventLog.Positioned item : batch) {
       for (WebhookRepository.Subscription s : subscriptions) {
         if (!s.created().finished(item.position().txid())
-            && EventPatterns.matches(s.events(), item.event().type())) {
+            && EventPatterns.matches(s.events(), item.event().type())
+            && audience.contains(new WebhookRepository.Audience(item.event().id(), s.id()))) {
           created.add(delivery(s.id(), item.event()));
         }
       }

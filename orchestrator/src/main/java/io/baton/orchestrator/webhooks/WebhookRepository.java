@@ -18,7 +18,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class WebhookRepository {
 
-  private static final String COLUMNS = "id, url, events, description, created_at";
+  private static final String COLUMNS = "id, url, events, description, team, created_at";
 
   private final JdbcClient jdbc;
 
@@ -32,20 +32,80 @@ class WebhookRepository {
   /** What the dispatcher needs of a subscription. */
   record Subscription(UUID id, List<String> events, CreationSnapshot created) {}
 
-  /** Inserts a subscription; it receives the events of transactions unfinished at this moment. */
-  void insert(Webhook webhook, String secret) {
+  /** A subscription's secret as stored: sealed (or, before V9's rows are sealed, marked plain). */
+  record StoredSecret(UUID id, String value) {}
+
+  /** An event a subscription may hear: the subscription has no team, or the event's team. */
+  record Audience(long eventId, UUID webhookId) {}
+
+  /**
+   * Inserts a subscription with its sealed secret; it receives the events of transactions
+   * unfinished at this moment.
+   */
+  void insert(Webhook webhook, String sealedSecret) {
     jdbc.sql(
             """
-            INSERT INTO webhooks (id, url, events, description, secret, created_at)
-            VALUES (:id, :url, :events, :description, :secret, :createdAt)
+            INSERT INTO webhooks (id, url, events, description, team, secret, created_at)
+            VALUES (:id, :url, :events, :description, :team, :secret, :createdAt)
             """)
         .param("id", webhook.id())
         .param("url", webhook.url())
         .param("events", webhook.events().toArray(String[]::new))
         .param("description", webhook.description())
-        .param("secret", secret)
+        .param("team", webhook.team())
+        .param("secret", sealedSecret)
         .param("createdAt", utc(webhook.createdAt()))
         .update();
+  }
+
+  /**
+   * Serialises creations by one owner until the current transaction ends, then counts the owner's
+   * subscriptions, so that two concurrent creations cannot both pass a cap.
+   *
+   * @param team the owning team, or null for subscriptions without one
+   */
+  int lockAndCountOwned(String team) {
+    jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+        .param("key", "webhooks-owner|" + (team == null ? "" : "team:" + team))
+        .query()
+        .listOfRows();
+    return jdbc.sql("SELECT count(*) FROM webhooks WHERE team IS NOT DISTINCT FROM :team")
+        .param("team", team)
+        .query(Integer.class)
+        .single();
+  }
+
+  /** Which of these events each subscription may hear, by team; event types are not looked at. */
+  List<Audience> audience(List<Long> eventIds) {
+    if (eventIds.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            """
+            SELECT e.id AS event_id, w.id AS webhook_id
+              FROM events e JOIN webhooks w ON w.team IS NULL OR e.team = w.team
+             WHERE e.id = ANY(:ids)
+            """)
+        .param("ids", eventIds.toArray(Long[]::new))
+        .query(
+            (rs, n) -> new Audience(rs.getLong("event_id"), rs.getObject("webhook_id", UUID.class)))
+        .list();
+  }
+
+  List<StoredSecret> secrets() {
+    return jdbc.sql("SELECT id, secret FROM webhooks")
+        .query((rs, n) -> new StoredSecret(rs.getObject("id", UUID.class), rs.getString("secret")))
+        .list();
+  }
+
+  /** Replaces a stored secret unless it changed meanwhile; false when it did. */
+  boolean replaceSecret(UUID id, String old, String replacement) {
+    return jdbc.sql("UPDATE webhooks SET secret = :replacement WHERE id = :id AND secret = :old")
+            .param("id", id)
+            .param("old", old)
+            .param("replacement", replacement)
+            .update()
+        == 1;
   }
 
   Optional<Webhook> find(UUID id) {
@@ -124,6 +184,7 @@ class WebhookRepository {
         rs.getString("url"),
         strings(rs.getArray("events")),
         rs.getString("description"),
+        rs.getString("team"),
         rs.getObject("created_at", OffsetDateTime.class).toInstant());
   }
 

@@ -31,14 +31,26 @@ public class WebhookService {
 
   private final WebhookRepository webhooks;
   private final DeliveryRepository deliveries;
+  private final WebhookEgress egress;
+  private final WebhookSecrets secrets;
+  private final WebhooksProperties properties;
   private final Cursors cursors;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
   WebhookService(
-      WebhookRepository webhooks, DeliveryRepository deliveries, Cursors cursors, Clock clock) {
+      WebhookRepository webhooks,
+      DeliveryRepository deliveries,
+      WebhookEgress egress,
+      WebhookSecrets secrets,
+      WebhooksProperties properties,
+      Cursors cursors,
+      Clock clock) {
     this.webhooks = webhooks;
     this.deliveries = deliveries;
+    this.egress = egress;
+    this.secrets = secrets;
+    this.properties = properties;
     this.cursors = cursors;
     this.clock = clock;
   }
@@ -47,27 +59,43 @@ public class WebhookService {
   public record Created(Webhook webhook, String secret) {}
 
   /**
-   * Subscribes a URL to the matching events of transactions that commit from now on.
+   * Subscribes a URL to the matching events of transactions that commit from now on: all events
+   * when {@code owner} is null, else only the events of that team.
    *
+   * @param owner the owning team, or null for a subscription of an administrator; it is the
+   *     caller's word, not the body's {@code team}, that decides
    * @throws InvalidWebhookException when the body breaks the subscription schema (400)
+   * @throws RefusedWebhookUrlException when the URL is plain HTTP or its host resolves to an
+   *     address webhooks may not reach (422)
+   * @throws WebhookLimitException when the owning team already holds {@code
+   *     baton.webhooks.max-per-team} subscriptions (409); administrators' subscriptions have no cap
    */
   @Transactional
-  public Created create(JsonNode body) {
+  public Created create(JsonNode body, String owner) {
     List<FieldViolation> violations = violations(body);
     if (!violations.isEmpty()) {
       throw new InvalidWebhookException(violations);
+    }
+    String url = body.get("url").asString();
+    Optional<String> refusal = egress.refusal(URI.create(url));
+    if (refusal.isPresent()) {
+      throw new RefusedWebhookUrlException(refusal.get());
+    }
+    if (owner != null && webhooks.lockAndCountOwned(owner) >= properties.maxPerTeam()) {
+      throw new WebhookLimitException(owner, properties.maxPerTeam());
     }
     String secret = body.has("secret") ? body.get("secret").asString() : newSecret();
     List<String> patterns = new ArrayList<>(new LinkedHashSet<>(strings(body.get("events"))));
     Webhook webhook =
         new Webhook(
             UUID.randomUUID(),
-            body.get("url").asString(),
+            url,
             List.copyOf(patterns),
             body.has("description") ? body.get("description").asString() : null,
+            owner,
             clock.instant());
     webhooks.holdCursor();
-    webhooks.insert(webhook, secret);
+    webhooks.insert(webhook, secrets.seal(webhook.id(), secret));
     return new Created(webhooks.find(webhook.id()).orElseThrow(), secret);
   }
 
@@ -145,6 +173,9 @@ public class WebhookService {
     }
     if (v.field().startsWith("events[")) {
       return "must be an event type (job.state), a prefix wildcard (job.*) or *";
+    }
+    if (v.field().equals("team")) {
+      return "must be a team name: lower-case letters, digits and '-'";
     }
     if (v.field().equals("secret")) {
       return "must be printable ASCII without spaces";

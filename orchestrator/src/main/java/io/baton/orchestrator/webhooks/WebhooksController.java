@@ -39,17 +39,33 @@ class WebhooksController {
       String url,
       List<String> events,
       String description,
+      String team,
       Instant createdAt,
       String secret) {}
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<CreatedResource> create(@RequestBody JsonNode body) {
-    WebhookService.Created created = webhooks.create(body);
+    WebhookService.Created created = webhooks.create(body, requestedTeam(body));
     Webhook w = created.webhook();
     return ResponseEntity.created(URI.create("/api/v1/webhooks/" + w.id()))
         .body(
             new CreatedResource(
-                w.id(), w.url(), w.events(), w.description(), w.createdAt(), created.secret()));
+                w.id(),
+                w.url(),
+                w.events(),
+                w.description(),
+                w.team(),
+                w.createdAt(),
+                created.secret()));
+  }
+
+  /**
+   * The owning team as the body names it. Until the API has identities the caller's word is all
+   * there is; then the caller's own team is passed instead.
+   */
+  private static String requestedTeam(JsonNode body) {
+    JsonNode team = body == null ? null : body.get("team");
+    return team != null && team.isString() ? team.asString() : null;
   }
 
   @GetMapping

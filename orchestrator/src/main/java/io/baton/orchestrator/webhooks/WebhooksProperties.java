@@ -1,6 +1,7 @@
 package io.baton.orchestrator.webhooks;
 
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,6 +19,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts a delivery is FAILED after this many unsuccessful attempts
  * @param retention delivered and failed deliveries are purged after this long
  * @param purgeInterval how often that purge runs (once across the cluster)
+ * @param allowHttp whether subscriptions may use plain {@code http://} URLs; off by default, so
+ *     deliveries and their signatures travel encrypted
+ * @param allowedNetworks networks (CIDR, e.g. {@code 10.20.0.0/16}) a webhook may reach although
+ *     their addresses are loopback, private, link-local or otherwise not public; empty by default
+ * @param maxPerTeam subscriptions one team may hold (subscriptions without a team count as one more
+ *     team)
+ * @param secretKey base64 of the 256-bit AES key that encrypts subscription secrets at rest; when
+ *     absent, a key generated once into {@code <data-dir>/webhook-key} is used, which only a single
+ *     orchestrator can share; replicas must all be given the same key here
+ * @param previousSecretKeys earlier values of {@code secretKey}: still read, and every secret
+ *     sealed with one of them is sealed again with {@code secretKey} at start
  */
 @ConfigurationProperties("baton.webhooks")
 public record WebhooksProperties(
@@ -31,10 +43,30 @@ public record WebhooksProperties(
     @DefaultValue("5m") Duration backoffCap,
     @DefaultValue("12") int maxAttempts,
     @DefaultValue("7d") Duration retention,
-    @DefaultValue("1h") Duration purgeInterval) {
+    @DefaultValue("1h") Duration purgeInterval,
+    @DefaultValue("false") boolean allowHttp,
+    @DefaultValue List<String> allowedNetworks,
+    @DefaultValue("25") int maxPerTeam,
+    String secretKey,
+    @DefaultValue List<String> previousSecretKeys) {
 
   RetryPolicy retryPolicy() {
     return new RetryPolicy(backoffBase, backoffCap, maxAttempts);
+  }
+
+  /**
+   * Where webhooks may be sent.
+   *
+   * @throws IllegalArgumentException when an allowed network is no CIDR
+   */
+  TargetPolicy targetPolicy() {
+    List<TargetPolicy.Cidr> networks;
+    try {
+      networks = allowedNetworks.stream().map(TargetPolicy.Cidr::parse).toList();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("baton.webhooks.allowed-networks: " + e.getMessage(), e);
+    }
+    return new TargetPolicy(allowHttp, networks);
   }
 
   /**

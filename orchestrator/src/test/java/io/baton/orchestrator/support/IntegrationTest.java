@@ -30,6 +30,10 @@ import org.springframework.test.context.DynamicPropertySource;
       "baton.webhooks.max-attempts=4",
       "baton.webhooks.connect-timeout=1s",
       "baton.webhooks.request-timeout=2s",
+      // the receivers of the webhook tests listen on plain HTTP on 127.0.0.1
+      "baton.webhooks.allow-http=true",
+      "baton.webhooks.allowed-networks=127.0.0.0/8",
+      "baton.webhooks.max-per-team=5",
       "baton.security.token-cache-ttl=2s"
     })
 public abstract class IntegrationTest {

@@ -70,6 +70,22 @@ final class Receiver implements AutoCloseable {
         .toList();
   }
 
+  /** Every request so far, in arrival order. */
+  List<Request> all() {
+    return List.copyOf(requests);
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Requests so far whose event has this subject. */
+  List<Request> aboutSubject(String subject) {
+    return requests.stream()
+        .filter(r -> subject.equals(r.json().at("/event/subject").asString(null)))
+        .toList();
+  }
+
   /** Requests so far carrying this delivery id. */
   List<Request> ofDelivery(String deliveryId) {
     return requests.stream().filter(r -> deliveryId.equals(r.header("Baton-Delivery"))).toList();

@@ -19,13 +19,19 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
-/** Managing subscriptions; every bad request is a 400 problem naming the field, never a 500. */
+/**
+ * Managing subscriptions; every bad request is a 4xx problem naming the field, never a 500. The
+ * shared context allows plain HTTP and 127.0.0.0/8 only, so other non-public addresses are refused.
+ */
 class WebhooksApiIT extends IntegrationTest {
 
   static final String URL = "https://ci.example.com/hooks/baton";
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
+
+  @Autowired WebhooksProperties properties;
+
   Api api;
 
   @BeforeEach
@@ -139,6 +145,8 @@ class WebhooksApiIT extends IntegrationTest {
         "{\"url\": \"https://ci.example.com/hook\", \"events\": [\"*\"], \"secret\": \"has spaces in it ok\"}|secret",
         "{\"url\": \"https://ci.example.com/hook\", \"events\": [\"*\"], \"retries\": 3}|retries",
         "{\"url\": \"https://ci.example.com/hook\", \"events\": [\"*\"], \"id\": \"x\"}|id",
+        "{\"url\": \"https://ci.example.com/hook\", \"events\": [\"*\"], \"team\": \"Team A\"}|team",
+        "{\"url\": \"https://ci.example.com/hook\", \"events\": [\"*\"], \"team\": 7}|team",
         "[]|''",
         "null|''",
       })
@@ -150,6 +158,89 @@ class WebhooksApiIT extends IntegrationTest {
     assertThat(problem.get("errors").valueStream().map(e -> e.get("field").asString()))
         .contains(field);
     assertThat(webhookCount()).isEqualTo(before);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "http://169.254.169.254/latest/meta-data/, link-local",
+    "http://[::ffff:169.254.169.254]/latest/meta-data/, link-local",
+    "https://10.0.0.7:8443/hook, private",
+    "https://172.20.1.1/hook, private",
+    "https://192.168.0.1/hook, private",
+    "https://[fd00::1]/hook, private",
+    "https://100.64.0.1/hook, carrier-grade NAT",
+    "https://[::1]:8080/hook, loopback",
+    "https://0.0.0.0:8080/hook, unspecified",
+    "https://224.0.0.1/hook, multicast",
+    "https://[fe80::1]/hook, link-local",
+  })
+  void urlsReachingNonPublicAddressesAre422NamingTheUrl(String url, String rule) {
+    int before = webhookCount();
+
+    JsonNode problem =
+        api.post("/api/v1/webhooks", "{\"url\": \"" + url + "\", \"events\": [\"*\"]}")
+            .problem(422, "webhook-url-refused");
+
+    assertThat(problem.get("errors").valueStream())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.get("field").asString()).isEqualTo("url");
+              assertThat(e.get("message").asString()).contains(rule);
+            });
+    assertThat(webhookCount()).isEqualTo(before);
+  }
+
+  @Test
+  void aTeamsSubscriptionsAreCapped() {
+    String team = "cap-" + UUID.randomUUID().toString().substring(0, 8);
+    String body = "{\"url\": \"" + URL + "\", \"events\": [\"*\"], \"team\": \"" + team + "\"}";
+    int maxPerTeam = properties.maxPerTeam();
+    for (int i = 0; i < maxPerTeam; i++) {
+      Api.Response created = api.post("/api/v1/webhooks", body);
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      assertThat(created.json().get("team").asString()).isEqualTo(team);
+    }
+
+    JsonNode problem = api.post("/api/v1/webhooks", body).problem(409, "webhook-limit-reached");
+
+    assertThat(problem.get("team").asString()).isEqualTo(team);
+    assertThat(problem.get("limit").asInt()).isEqualTo(maxPerTeam);
+    assertThat(
+            api.post(
+                    "/api/v1/webhooks",
+                    "{\"url\": \""
+                        + URL
+                        + "\", \"events\": [\"*\"], \"team\": \"other-"
+                        + team
+                        + "\"}")
+                .status())
+        .as("another team")
+        .isEqualTo(201);
+    assertThat(
+            api.post("/api/v1/webhooks", "{\"url\": \"" + URL + "\", \"events\": [\"*\"]}")
+                .status())
+        .as("an administrator's")
+        .isEqualTo(201);
+  }
+
+  @Test
+  void theOwningTeamIsShownAndAdministratorsSubscriptionsHaveNone() {
+    String id =
+        api.post(
+                "/api/v1/webhooks",
+                "{\"url\": \"" + URL + "\", \"events\": [\"*\"], \"team\": \"vision\"}")
+            .json()
+            .get("id")
+            .asString();
+    String admins =
+        api.post("/api/v1/webhooks", "{\"url\": \"" + URL + "\", \"events\": [\"*\"]}")
+            .json()
+            .get("id")
+            .asString();
+
+    assertThat(api.get("/api/v1/webhooks/" + id).json().get("team").asString()).isEqualTo("vision");
+    assertThat(api.get("/api/v1/webhooks/" + admins).json().get("team").isNull()).isTrue();
   }
 
   @Test
