@@ -28,7 +28,13 @@ public interface ClusterBackend {
   /** The last {@code tail} lines a rank wrote to stdout and stderr. */
   String logs(UUID jobId, int attempt, int rank, int tail);
 
-  /** Where the job's checkpoints live, as the ranks see it (BATON_CHECKPOINT_DIR). */
+  /**
+   * Where the job's checkpoints live, as the ranks see it (BATON_CHECKPOINT_DIR).
+   *
+   * @param requested the spec's {@code checkpoint.dir}, or null for the backend's default place
+   * @throws CheckpointDirRefused (or another {@link IllegalArgumentException}) when the requested
+   *     directory leads out of the place the backend keeps for the job's checkpoints
+   */
   String checkpointDir(UUID jobId, String requested);
 
   /**

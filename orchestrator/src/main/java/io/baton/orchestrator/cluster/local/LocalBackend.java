@@ -1,5 +1,6 @@
 package io.baton.orchestrator.cluster.local;
 
+import io.baton.orchestrator.cluster.CheckpointDirRefused;
 import io.baton.orchestrator.cluster.ClusterBackend;
 import io.baton.orchestrator.cluster.LaunchContract;
 import io.baton.orchestrator.cluster.RankState;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,13 +43,15 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
 
   private final Path dataDir;
   private final Path work;
+  private final Path checkpoints;
   private final Path root = Path.of("").toAbsolutePath();
   private final Map<String, List<Rank>> attempts = new ConcurrentHashMap<>();
   private volatile boolean running;
 
   LocalBackend(DataDirProperties properties) {
-    this.dataDir = properties.dataDir().toAbsolutePath();
+    this.dataDir = properties.dataDir().toAbsolutePath().normalize();
     this.work = dataDir.resolve("work");
+    this.checkpoints = dataDir.resolve("checkpoints");
   }
 
   /** The directory a node's agent follows for progress files. */
@@ -172,35 +174,54 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
             .resolve(Integer.toString(attempt))
             .resolve("rank-" + rank)
             .resolve("rank.log");
-    if (!Files.exists(file)) {
-      return "";
-    }
     try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - tail), lines.size()))
-          + (lines.isEmpty() ? "" : "\n");
+      List<String> lines = LogTail.lines(file, tail);
+      return String.join("\n", lines) + (lines.isEmpty() ? "" : "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * {@code <data-dir>/checkpoints/<job>}, or the spec's directory inside it (a relative one is
+   * resolved against it; an absolute one must lie in it). Whatever leads out of it — {@code ..}, an
+   * absolute path elsewhere, a symbolic link to elsewhere — is refused: the directory is where
+   * Baton hashes, serves and deletes the job's files.
+   *
+   * @throws CheckpointDirRefused when the requested directory leads out of the job's own
+   */
   @Override
   public String checkpointDir(UUID jobId, String requested) {
-    Path dir =
-        requested == null
-            ? dataDir.resolve("checkpoints").resolve(jobId.toString())
-            : dataDir.resolve(requested);
+    Path own = checkpoints.resolve(jobId.toString());
+    Path dir;
     try {
+      Files.createDirectories(own);
+      dir = requested == null ? own : Containment.resolve(own, requested);
       Files.createDirectories(dir);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointDirRefused(jobId, e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    if (!Containment.staysInside(own, dir)) {
+      throw new CheckpointDirRefused(jobId, dir + " leads out of " + own);
     }
     return dir.toString();
   }
 
+  /**
+   * Hashes a file inside the data directory. A file under {@code checkpoints/<job>/} must stay in
+   * that job's directory, anything else in the data directory: a symbolic link leading out reads as
+   * no file, so a rank cannot have Baton hash (or verify, and then serve) a file elsewhere.
+   */
   @Override
   public FileDigest digest(String file) {
-    Path path = Path.of(file);
+    Path path = Path.of(file).toAbsolutePath().normalize();
+    Path area = area(path);
+    if (area == null || !Containment.staysInside(area, path)) {
+      log.warn("Not hashing {}: it lies outside {}", file, area == null ? dataDir : area);
+      return new FileDigest(false, null, 0);
+    }
     if (!Files.isRegularFile(path)) {
       return new FileDigest(false, null, 0);
     }
@@ -210,6 +231,14 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     } catch (IOException e) {
       return new FileDigest(false, null, 0);
     }
+  }
+
+  /** The directory a file must stay in: its job's checkpoint directory, or the data directory. */
+  private Path area(Path path) {
+    if (path.startsWith(checkpoints) && path.getNameCount() > checkpoints.getNameCount()) {
+      return checkpoints.resolve(path.getName(checkpoints.getNameCount()));
+    }
+    return path.startsWith(dataDir) ? dataDir : null;
   }
 
   @Override
