@@ -11,7 +11,12 @@ import java.util.UUID;
  */
 public interface ClusterBackend {
 
-  /** Starts every rank of an attempt that is not already running. */
+  /**
+   * Starts every rank of an attempt that is not already running.
+   *
+   * @throws CheckpointDirRefused when the attempt's checkpoint directory leads out of the job's own
+   *     place (a backend that can tell): nothing is started
+   */
   void launch(Launch launch);
 
   /** Stops every rank of an attempt (grace period, then kill) and returns when they are gone. */

@@ -103,14 +103,12 @@ public class JobRunner implements SmartLifecycle {
 
   private void act(Job job, Action action, RunRepository.Health health) {
     if (action instanceof RunDecision.Launch) {
-      ClusterBackend.Launch launch;
       try {
-        launch = launch(job);
+        backend.launch(launch(job));
       } catch (CheckpointDirRefused refused) {
         finish(job, JobState.FAILED, refused.getMessage());
         return;
       }
-      backend.launch(launch);
       lifecycle.transition(job.id(), job.version(), JobState.STARTING, "ranks launched", ACTOR);
     } else if (action instanceof RunDecision.MarkStarting) {
       lifecycle.transition(job.id(), job.version(), JobState.STARTING, "ranks launched", ACTOR);

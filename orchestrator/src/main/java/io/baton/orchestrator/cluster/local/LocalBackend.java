@@ -80,6 +80,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     if (attempts.containsKey(key)) {
       return;
     }
+    requireContained(launch.jobId(), launch.checkpointDir());
     int masterPort = freePort();
     List<Rank> ranks = new ArrayList<>();
     for (RankPlacement placement : launch.ranks()) {
@@ -184,29 +185,43 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
 
   /**
    * {@code <data-dir>/checkpoints/<job>}, or the spec's directory inside it (a relative one is
-   * resolved against it; an absolute one must lie in it). Whatever leads out of it — {@code ..}, an
-   * absolute path elsewhere, a symbolic link to elsewhere — is refused: the directory is where
-   * Baton hashes, serves and deletes the job's files.
+   * resolved against it; an absolute one must lie in it); created unless a symbolic link on the way
+   * leads out of the job's directory, which {@link #launch} then refuses. Reading what a job wrote
+   * (listing its checkpoints) still finds the directory: only acting on it is refused.
    *
-   * @throws CheckpointDirRefused when the requested directory leads out of the job's own
+   * @throws CheckpointDirRefused when the requested directory lies outside the job's own ({@code
+   *     ..}, an absolute path elsewhere): the spec can never run here
    */
   @Override
   public String checkpointDir(UUID jobId, String requested) {
     Path own = checkpoints.resolve(jobId.toString());
     Path dir;
     try {
-      Files.createDirectories(own);
       dir = requested == null ? own : Containment.resolve(own, requested);
-      Files.createDirectories(dir);
     } catch (IllegalArgumentException e) {
       throw new CheckpointDirRefused(jobId, e.getMessage());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    if (!Containment.staysInside(own, dir)) {
-      throw new CheckpointDirRefused(jobId, dir + " leads out of " + own);
+    if (staysInside(own, dir)) {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     return dir.toString();
+  }
+
+  /** Refuses a checkpoint directory that leads out of the job's own, in its text or on disk. */
+  private void requireContained(UUID jobId, String checkpointDir) {
+    Path own = checkpoints.resolve(jobId.toString());
+    Path dir = Path.of(checkpointDir).toAbsolutePath().normalize();
+    if (!dir.startsWith(own)) {
+      throw new CheckpointDirRefused(jobId, "'" + checkpointDir + "' is not inside " + own);
+    }
+    if (!staysInside(own, dir)) {
+      throw new CheckpointDirRefused(
+          jobId, "'" + checkpointDir + "' leads out of " + own + " through a symbolic link");
+    }
   }
 
   /**
@@ -218,7 +233,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
   public FileDigest digest(String file) {
     Path path = Path.of(file).toAbsolutePath().normalize();
     Path area = area(path);
-    if (area == null || !Containment.staysInside(area, path)) {
+    if (area == null || !staysInside(area, path)) {
       log.warn("Not hashing {}: it lies outside {}", file, area == null ? dataDir : area);
       return new FileDigest(false, null, 0);
     }
@@ -233,6 +248,14 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     }
   }
 
+  /**
+   * Whether {@code path} stays inside {@code area} on disk, and {@code area} inside the data
+   * directory (a job's directory that is itself a link out would take its files along).
+   */
+  private boolean staysInside(Path area, Path path) {
+    return Containment.staysInside(dataDir, area) && Containment.staysInside(area, path);
+  }
+
   /** The directory a file must stay in: its job's checkpoint directory, or the data directory. */
   private Path area(Path path) {
     if (path.startsWith(checkpoints) && path.getNameCount() > checkpoints.getNameCount()) {
@@ -244,6 +267,11 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
   @Override
   public void deleteCheckpointFiles(String checkpointDir, List<String> files) {
     Path base = Path.of(checkpointDir).toAbsolutePath().normalize();
+    Path area = area(base);
+    if (area == null || !staysInside(area, base)) {
+      throw new IllegalArgumentException(
+          base + " leads out of " + (area == null ? dataDir : area) + "; nothing deleted");
+    }
     for (String name : files) {
       Path file = base.resolve(name).normalize();
       if (!file.startsWith(base) || file.equals(base)) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.orchestrator.cluster.CheckpointDirRefused;
+import io.baton.orchestrator.cluster.ClusterBackend;
 import io.baton.orchestrator.cluster.ClusterBackend.FileDigest;
 import io.baton.orchestrator.cluster.ResumePoint;
 import io.baton.orchestrator.persistence.DataDirProperties;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,20 +64,44 @@ class LocalBackendPathsTest {
           .isInstanceOf(CheckpointDirRefused.class)
           .hasMessageContaining(job.toString());
     }
-    assertThat(data.resolve("checkpoints")).isDirectoryNotContaining(p -> !p.equals(own));
+    assertThat(data.resolve("checkpoints")).doesNotExist();
   }
 
   @Test
-  void aSymlinkOutOfTheJobsDirectoryIsRefused() throws IOException {
+  void aCheckpointDirectoryLinkedOutIsNeitherCreatedNorLaunched() throws IOException {
     Files.createDirectories(own);
     Files.createSymbolicLink(own.resolve("out"), elsewhere);
 
-    assertThatThrownBy(() -> backend.checkpointDir(job, "out"))
-        .isInstanceOf(CheckpointDirRefused.class)
-        .hasMessageContaining("symbolic link");
-    assertThatThrownBy(() -> backend.checkpointDir(job, "out/deeper/still"))
-        .isInstanceOf(CheckpointDirRefused.class);
+    String dir = backend.checkpointDir(job, "out/deeper/still");
+
+    assertThat(dir).isEqualTo(own.resolve("out/deeper/still").toString());
     assertThat(elsewhere.resolve("deeper")).doesNotExist();
+    backend.start();
+    try {
+      assertThatThrownBy(() -> backend.launch(aLaunch(dir)))
+          .isInstanceOf(CheckpointDirRefused.class)
+          .hasMessageContaining("symbolic link");
+      assertThatThrownBy(() -> backend.launch(aLaunch(elsewhere.toString())))
+          .isInstanceOf(CheckpointDirRefused.class)
+          .hasMessageContaining("is not inside");
+      assertThat(backend.observe(job, 1)).isEmpty();
+      assertThat(data.resolve("work")).doesNotExist();
+    } finally {
+      backend.stop();
+    }
+  }
+
+  @Test
+  void aJobDirectoryThatIsItselfALinkOutIsRefusedToo() throws IOException {
+    Files.createDirectories(data.resolve("checkpoints"));
+    Files.createSymbolicLink(own, elsewhere);
+    Files.writeString(elsewhere.resolve("model.safetensors"), "not the job's");
+
+    assertThat(backend.digest(own.resolve("model.safetensors").toString()).exists()).isFalse();
+    assertThatThrownBy(
+            () -> backend.deleteCheckpointFiles(own.toString(), List.of("model.safetensors")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(elsewhere.resolve("model.safetensors")).exists();
   }
 
   @Test
@@ -105,6 +131,17 @@ class LocalBackendPathsTest {
     assertThat(backend.digest(step.resolve("link-to-another-job").toString()).exists()).isFalse();
     assertThat(backend.digest(own.resolve("step-2/secret").toString()).exists()).isFalse();
     assertThat(backend.digest(secret.toString()).exists()).isFalse();
+  }
+
+  private ClusterBackend.Launch aLaunch(String checkpointDir) {
+    return new ClusterBackend.Launch(
+        job,
+        1,
+        List.of("true"),
+        Map.of(),
+        List.of(new ClusterBackend.RankPlacement(0, "ascend-910b-0", List.of(0))),
+        checkpointDir,
+        null);
   }
 
   @Test
