@@ -61,8 +61,7 @@ class ValuesOptionsTest {
         Chart.render(Chart.RELEASE, Map.of("orchestrator.config.server.address", "::"));
 
     String yaml = manifests.node("ConfigMap", "baton").at("data").child("application.yaml").text();
-    Map<String, Object> config =
-        new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+    Map<String, Object> config = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
     assertThat(Node.of(config).at("server.address").text()).isEqualTo("::");
   }
 
