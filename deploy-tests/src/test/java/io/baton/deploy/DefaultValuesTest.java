@@ -101,6 +101,11 @@ class DefaultValuesTest {
   }
 
   @Test
+  void listensOnEveryInterfaceOfThePodNotTheJarsLoopbackDefault() {
+    assertThat(Node.of(config()).at("server.address").text()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
   void configuresTheKubernetesBackendInTheReleaseNamespaceWithThePools() {
     Node baton = Node.of(config()).at("baton");
     assertThat(baton.at("cluster.backend").text()).isEqualTo("kubernetes");

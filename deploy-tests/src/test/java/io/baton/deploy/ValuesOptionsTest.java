@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** Switches of the chart, set the way {@code helm install --set} sets them. */
 class ValuesOptionsTest {
@@ -50,6 +53,16 @@ class ValuesOptionsTest {
         .containsExactly("baton-agent-ascend-910b");
     assertThat(manifests.node("ConfigMap", "baton").at("data").child("application.yaml").text())
         .contains("name: nvidia-h100");
+  }
+
+  @Test
+  void theListeningAddressCanBeSetThroughTheOrchestratorsConfig() {
+    Manifests manifests =
+        Chart.render(Chart.RELEASE, Map.of("orchestrator.config.server.address", "::"));
+
+    String yaml = manifests.node("ConfigMap", "baton").at("data").child("application.yaml").text();
+    Map<String, Object> config = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+    assertThat(Node.of(config).at("server.address").text()).isEqualTo("::");
   }
 
   @Test

@@ -11,7 +11,12 @@ import java.util.UUID;
  */
 public interface ClusterBackend {
 
-  /** Starts every rank of an attempt that is not already running. */
+  /**
+   * Starts every rank of an attempt that is not already running.
+   *
+   * @throws CheckpointDirRefused when the attempt's checkpoint directory leads out of the job's own
+   *     place (a backend that can tell): nothing is started
+   */
   void launch(Launch launch);
 
   /** Stops every rank of an attempt (grace period, then kill) and returns when they are gone. */
@@ -28,7 +33,13 @@ public interface ClusterBackend {
   /** The last {@code tail} lines a rank wrote to stdout and stderr. */
   String logs(UUID jobId, int attempt, int rank, int tail);
 
-  /** Where the job's checkpoints live, as the ranks see it (BATON_CHECKPOINT_DIR). */
+  /**
+   * Where the job's checkpoints live, as the ranks see it (BATON_CHECKPOINT_DIR).
+   *
+   * @param requested the spec's {@code checkpoint.dir}, or null for the backend's default place
+   * @throws CheckpointDirRefused (or another {@link IllegalArgumentException}) when the requested
+   *     directory leads out of the place the backend keeps for the job's checkpoints
+   */
   String checkpointDir(UUID jobId, String requested);
 
   /**

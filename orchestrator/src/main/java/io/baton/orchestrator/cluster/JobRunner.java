@@ -103,7 +103,12 @@ public class JobRunner implements SmartLifecycle {
 
   private void act(Job job, Action action, RunRepository.Health health) {
     if (action instanceof RunDecision.Launch) {
-      backend.launch(launch(job));
+      try {
+        backend.launch(launch(job));
+      } catch (CheckpointDirRefused refused) {
+        finish(job, JobState.FAILED, refused.getMessage());
+        return;
+      }
       lifecycle.transition(job.id(), job.version(), JobState.STARTING, "ranks launched", ACTOR);
     } else if (action instanceof RunDecision.MarkStarting) {
       lifecycle.transition(job.id(), job.version(), JobState.STARTING, "ranks launched", ACTOR);

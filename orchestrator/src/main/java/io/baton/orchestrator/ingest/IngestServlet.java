@@ -42,6 +42,11 @@ import tools.jackson.databind.json.JsonMapper;
  * once into a tree, schema-validated, and the request parked (Servlet async) until the writer
  * commits its batch, then answered from the committing thread without a second dispatch. Errors are
  * the same problem documents as everywhere else.
+ *
+ * <p>A token reports for its own node only (403 otherwise: nothing of such a report is stored). Job
+ * data its node may not write (a job not placed there, a checkpoint outside the job's directory) is
+ * dropped from the report and counted, and the rest is stored and acknowledged: an agent drops a
+ * report refused with a 4xx, so refusing the whole report would cost its chips' heartbeat.
  */
 public class IngestServlet extends HttpServlet {
 
@@ -56,6 +61,7 @@ public class IngestServlet extends HttpServlet {
   private final transient JsonMapper json;
   private final transient ProblemResponses problems;
   private final transient MeterRegistry meters;
+  private final transient IngestRefusals refusals;
   private final transient Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   IngestServlet(
@@ -63,13 +69,15 @@ public class IngestServlet extends HttpServlet {
       ReportBatcher batcher,
       IngestProperties properties,
       JsonMapper json,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      IngestRefusals refusals) {
     this.tokens = tokens;
     this.batcher = batcher;
     this.properties = properties;
     this.json = json;
     this.problems = new ProblemResponses(json);
     this.meters = meters;
+    this.refusals = refusals;
   }
 
   @Override
@@ -122,6 +130,7 @@ public class IngestServlet extends HttpServlet {
         return false;
       }
       if (!report.node().equals(node)) {
+        refusals.count(ReportedLines.Refusal.OTHER_NODE, "report");
         throw new ForbiddenException(
             "This token belongs to node "
                 + node
@@ -297,10 +306,11 @@ public class IngestServlet extends HttpServlet {
         ReportBatcher batcher,
         IngestProperties properties,
         JsonMapper json,
-        MeterRegistry meters) {
+        MeterRegistry meters,
+        IngestRefusals refusals) {
       ServletRegistrationBean<IngestServlet> registration =
           new ServletRegistrationBean<>(
-              new IngestServlet(tokens, batcher, properties, json, meters), PATH);
+              new IngestServlet(tokens, batcher, properties, json, meters, refusals), PATH);
       registration.setName("baton-ingest");
       registration.setAsyncSupported(true);
       registration.setLoadOnStartup(1);

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -25,8 +26,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The job half of reports: progress samples (a series per job, thinned beyond a bound, never losing
- * the newest points) and checkpoint records. Lines for jobs Baton does not know are dropped. Runs
- * inside a writer's transaction, one batch at a time (see {@link ReportWriter}).
+ * the newest points) and checkpoint records. A node writes only the lines of jobs whose latest
+ * attempt is placed on it, and checkpoints only inside the job's checkpoint directory ({@link
+ * ReportedLines}); other lines are dropped and counted in {@code baton.ingest.refused}, while the
+ * rest of the report (the node's chips) is stored as usual. Runs inside a writer's transaction, one
+ * batch at a time (see {@link ReportWriter}).
  */
 @Component
 class JobData {
@@ -44,6 +48,18 @@ class JobData {
       ON CONFLICT (job_id, coalesce(attempt, 0), rank, step) DO NOTHING
       """;
 
+  /** Each job with the nodes of its latest attempt's placement and its checkpoint URI. */
+  private static final String PLACED =
+      """
+      SELECT j.id,
+             ARRAY(SELECT DISTINCT p ->> 'node' FROM jsonb_array_elements(j.placement) p),
+             j.spec #>> '{checkpoint,uri}'
+        FROM jobs j
+       WHERE j.id = ANY(?)
+      """;
+
+  private static final Duration LOG_QUIET = Duration.ofMinutes(1);
+
   private static final String THIN =
       """
       DELETE FROM job_progress p
@@ -55,28 +71,47 @@ class JobData {
   private final EventLog events;
   private final JsonMapper json;
   private final IngestProperties properties;
-  private final Set<UUID> knownJobs = new HashSet<>();
+  private final IngestRefusals refusals;
   private final Map<UUID, Integer> seriesSizes = new HashMap<>();
 
-  JobData(EventLog events, JsonMapper json, IngestProperties properties) {
+  /** When a refusal of a (node, job, reason) was last logged; bounded. */
+  private final Map<String, Instant> lastLogged =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+          return size() > 10_000;
+        }
+      };
+
+  JobData(EventLog events, JsonMapper json, IngestProperties properties, IngestRefusals refusals) {
     this.events = events;
     this.json = json;
     this.properties = properties;
+    this.refusals = refusals;
   }
 
   void write(Connection c, List<AgentReport> reports, Instant now) throws SQLException {
     List<Line> progress = new ArrayList<>();
     List<Line> checkpoints = new ArrayList<>();
     for (AgentReport report : reports) {
-      report.progress().forEach(p -> line(report.node(), p, now).ifPresent(progress::add));
-      report.checkpoints().forEach(p -> line(report.node(), p, now).ifPresent(checkpoints::add));
+      report.progress().forEach(p -> progress.add(line(report.node(), p, now)));
+      report.checkpoints().forEach(p -> checkpoints.add(line(report.node(), p, now)));
     }
-    Set<UUID> jobs = new HashSet<>();
-    progress.forEach(l -> jobs.add(l.jobId()));
-    checkpoints.forEach(l -> jobs.add(l.jobId()));
-    Set<UUID> known = known(c, jobs);
-    progress.removeIf(l -> !known.contains(l.jobId()));
-    checkpoints.removeIf(l -> !known.contains(l.jobId()));
+    Set<UUID> ids = new HashSet<>();
+    progress.forEach(l -> ids.add(l.jobId()));
+    checkpoints.forEach(l -> ids.add(l.jobId()));
+    ids.remove(null);
+    Map<UUID, ReportedLines.Job> jobs = jobs(c, ids);
+    progress.removeIf(
+        l -> refused(l, "progress", ReportedLines.progress(job(jobs, l), l.node()), now));
+    checkpoints.removeIf(
+        l ->
+            refused(
+                l,
+                "checkpoint",
+                ReportedLines.checkpoint(
+                    job(jobs, l), l.node(), l.entry().path("path").asString(null), golden(l)),
+                now));
     if (!progress.isEmpty()) {
       insertProgress(c, progress);
       updateLatestProgress(c, progress);
@@ -87,12 +122,12 @@ class JobData {
     }
   }
 
-  private java.util.Optional<Line> line(String node, JsonNode entry, Instant now) {
+  private static Line line(String node, JsonNode entry, Instant now) {
     UUID jobId;
     try {
       jobId = UUID.fromString(entry.path("jobId").asString(""));
     } catch (IllegalArgumentException e) {
-      return java.util.Optional.empty();
+      jobId = null;
     }
     Instant at = now;
     if (entry.hasNonNull("time")) {
@@ -102,28 +137,62 @@ class JobData {
         at = now;
       }
     }
-    return java.util.Optional.of(new Line(jobId, node, at, entry));
+    return new Line(jobId, node, at, entry);
   }
 
-  private Set<UUID> known(Connection c, Set<UUID> jobs) throws SQLException {
-    if (knownJobs.size() > 100_000) {
-      knownJobs.clear();
+  /**
+   * The jobs the lines name, with the nodes of their latest attempt: one query per batch that
+   * carries job data, in the batch's transaction (so a placement committed before it counts, and no
+   * cache can be stale after another replica's admission). Heartbeats never get here.
+   */
+  private static Map<UUID, ReportedLines.Job> jobs(Connection c, Set<UUID> ids)
+      throws SQLException {
+    Map<UUID, ReportedLines.Job> jobs = new HashMap<>();
+    if (ids.isEmpty()) {
+      return jobs;
     }
-    Set<UUID> unknown = new HashSet<>(jobs);
-    unknown.removeAll(knownJobs);
-    if (!unknown.isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs WHERE id = ANY(?)")) {
-        ps.setArray(1, c.createArrayOf("uuid", unknown.toArray()));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            knownJobs.add(rs.getObject(1, UUID.class));
-          }
+    try (PreparedStatement ps = c.prepareStatement(PLACED)) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String[] nodes = (String[]) rs.getArray(2).getArray();
+          jobs.put(
+              rs.getObject(1, UUID.class), new ReportedLines.Job(Set.of(nodes), rs.getString(3)));
         }
       }
     }
-    Set<UUID> known = new HashSet<>(jobs);
-    known.retainAll(knownJobs);
-    return known;
+    return jobs;
+  }
+
+  private static ReportedLines.Job job(Map<UUID, ReportedLines.Job> jobs, Line line) {
+    return line.jobId() == null ? null : jobs.get(line.jobId());
+  }
+
+  private static String golden(Line line) {
+    JsonNode golden = line.entry().get("golden");
+    return golden == null || golden.isNull() ? null : golden.asString();
+  }
+
+  /** Counts (and now and then logs) a refused line; true when it was refused. */
+  private boolean refused(Line line, String kind, ReportedLines.Refusal refusal, Instant now) {
+    if (refusal == null) {
+      return false;
+    }
+    refusals.count(refusal, kind);
+    String key = line.node() + ' ' + line.jobId() + ' ' + refusal;
+    Instant logged = lastLogged.get(key);
+    if (logged == null || !now.isBefore(logged.plus(LOG_QUIET))) {
+      lastLogged.put(key, now);
+      log.warn(
+          "Refused a {} line of job {} from node {}: {} (counted in baton.ingest.refused; the"
+              + " same refusal is logged again after {} at the soonest)",
+          kind,
+          line.jobId() == null ? line.entry().path("jobId").asString("?") : line.jobId(),
+          line.node(),
+          refusal.tag,
+          LOG_QUIET);
+    }
+    return true;
   }
 
   private void insertProgress(Connection c, List<Line> lines) throws SQLException {

@@ -13,6 +13,7 @@ import java.util.Set;
  *
  * <pre>
  * QUEUED → ADMITTED → STARTING → RUNNING → SUCCEEDED | FAILED
+ * ADMITTED → FAILED (the backend refused to launch it: nothing ran)
  * STARTING | RUNNING → RECOVERING → ADMITTED (re-placed) | FAILED (restarts exhausted)
  * any non-terminal → CANCELLING → CANCELLED
  * </pre>
@@ -33,7 +34,7 @@ public enum JobState {
 
   static {
     allow(QUEUED, ADMITTED, CANCELLING);
-    allow(ADMITTED, STARTING, CANCELLING);
+    allow(ADMITTED, STARTING, FAILED, CANCELLING);
     allow(STARTING, RUNNING, RECOVERING, CANCELLING);
     allow(RUNNING, SUCCEEDED, FAILED, RECOVERING, CANCELLING);
     allow(RECOVERING, ADMITTED, FAILED, CANCELLING);

@@ -3,6 +3,9 @@ package io.baton.orchestrator.ingest;
 import static io.baton.orchestrator.support.Specs.aSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.orchestrator.jobs.Job;
+import io.baton.orchestrator.jobs.JobLifecycle;
+import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.support.Api;
 import io.baton.orchestrator.support.IntegrationTest;
 import java.io.IOException;
@@ -13,11 +16,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -29,6 +35,8 @@ import tools.jackson.databind.JsonNode;
 class AgentProcessIT extends IntegrationTest {
 
   @LocalServerPort int port;
+  @Autowired JobLifecycle lifecycle;
+  @Autowired JobService jobs;
   @TempDir Path tmp;
 
   @Test
@@ -46,6 +54,10 @@ class AgentProcessIT extends IntegrationTest {
             .asString();
     Path tokenFile = Files.writeString(tmp.resolve("node.token"), token);
     String job = api.post("/api/v1/jobs", aSpec().json()).json().get("id").asString();
+    // Placed on the agent's node, as the scheduler would: a node reports only its own jobs' lines.
+    UUID id = UUID.fromString(job);
+    lifecycle.admit(
+        id, jobs.get(id).version(), List.of(new Job.Placement(node, List.of(0, 1))), "test");
     Path progressDir = Files.createDirectories(tmp.resolve("progress"));
     Path progressFile = Files.createDirectories(progressDir.resolve(job)).resolve("rank-0.jsonl");
     AtomicBoolean writing = new AtomicBoolean(true);

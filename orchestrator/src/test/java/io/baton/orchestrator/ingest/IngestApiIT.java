@@ -5,14 +5,20 @@ import static io.baton.orchestrator.support.Specs.aSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.baton.orchestrator.jobs.Job;
+import io.baton.orchestrator.jobs.JobLifecycle;
+import io.baton.orchestrator.jobs.JobService;
+import io.baton.orchestrator.jobs.JobState;
 import io.baton.orchestrator.support.Api;
 import io.baton.orchestrator.support.IntegrationTest;
 import io.baton.orchestrator.support.Reports;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,6 +30,9 @@ class IngestApiIT extends IntegrationTest {
 
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
+  @Autowired JobLifecycle lifecycle;
+  @Autowired JobService jobs;
+  @Autowired MeterRegistry meters;
   Api api;
 
   @BeforeEach
@@ -55,7 +64,7 @@ class IngestApiIT extends IntegrationTest {
   @Test
   void aReplayedReportIsAcknowledgedAndIgnored() {
     Node node = aNode("ascend-910b");
-    UUID job = aJob();
+    UUID job = aJobOn(node);
     Reports first = aReport(node.name()).seq(5).progress(job, 10, 0.9);
     report(node, first);
 
@@ -85,9 +94,12 @@ class IngestApiIT extends IntegrationTest {
     Node mine = aNode("ascend-910b");
     Node other = aNode("ascend-910b");
 
+    double before = refused("other-node", "report");
+
     Api.Response spoofed = report(mine, aReport(other.name()));
 
     spoofed.problem(403, "forbidden");
+    assertThat(refused("other-node", "report")).isEqualTo(before + 1);
     assertThat(api.get("/api/v1/nodes/" + other.name()).json().get("state").asString())
         .isEqualTo("NEW");
   }
@@ -240,7 +252,7 @@ class IngestApiIT extends IntegrationTest {
   @Test
   void progressBecomesASeriesInStepOrderAndTheJobShowsTheLatest() {
     Node node = aNode("ascend-910b");
-    UUID job = aJob();
+    UUID job = aJobOn(node);
 
     report(node, aReport(node.name()).seq(0).progress(job, 20, 0.7).progress(job, 10, 0.9));
     report(node, aReport(node.name()).seq(1).progress(job, 30, 0.5).checkpoint(job, 30));
@@ -264,7 +276,7 @@ class IngestApiIT extends IntegrationTest {
   @Test
   void theSeriesIsBoundedAndKeepsTheNewestPoints() {
     Node node = aNode("ascend-910b");
-    UUID job = aJob();
+    UUID job = aJobOn(node);
     for (int r = 0; r < 3; r++) {
       Reports report = aReport(node.name()).seq(r);
       for (int i = 0; i < 400; i++) {
@@ -288,10 +300,121 @@ class IngestApiIT extends IntegrationTest {
   @Test
   void progressOfUnknownJobsIsDropped() {
     Node node = aNode("ascend-910b");
+    double before = refused("unknown-job", "progress");
 
     Api.Response ack = report(node, aReport(node.name()).progress(UUID.randomUUID(), 1, 0.1));
 
     assertThat(ack.json().get("applied").asBoolean()).isTrue();
+    assertThat(refused("unknown-job", "progress")).isEqualTo(before + 1);
+  }
+
+  @Test
+  void jobDataFromANodeTheJobIsNotPlacedOnIsRefusedAndCountedWhileItsChipsAreStored() {
+    Node placed = aNode("ascend-910b");
+    Node stranger = aNode("ascend-910b");
+    UUID job = aJobOn(placed);
+    double progressBefore = refused("not-placed", "progress");
+    double checkpointsBefore = refused("not-placed", "checkpoint");
+
+    Api.Response ack =
+        report(
+            stranger,
+            aReport(stranger.name())
+                .seq(0)
+                .chip(2, "WARNING")
+                .progress(job, 50, 0.1)
+                .checkpoint(job, 50));
+
+    assertThat(ack.status()).isEqualTo(200);
+    assertThat(ack.json().get("applied").asBoolean()).isTrue();
+    JsonNode strangerNode = api.get("/api/v1/nodes/" + stranger.name()).json();
+    assertThat(strangerNode.get("state").asString()).isEqualTo("READY");
+    assertThat(strangerNode.get("health").asString()).isEqualTo("WARNING");
+    assertThat(api.get("/api/v1/jobs/" + job + "/progress").json().get("points")).isEmpty();
+    JsonNode untouched = api.get("/api/v1/jobs/" + job).json();
+    assertThat(untouched.path("progress").isNull() || untouched.path("progress").isMissingNode())
+        .as("progress of %s", untouched)
+        .isTrue();
+    assertThat(
+            untouched.path("latestCheckpoint").isNull()
+                || untouched.path("latestCheckpoint").isMissingNode())
+        .isTrue();
+    assertThat(api.get("/api/v1/checkpoints?jobId=" + job).json().get("items")).isEmpty();
+    assertThat(refused("not-placed", "progress")).isEqualTo(progressBefore + 1);
+    assertThat(refused("not-placed", "checkpoint")).isEqualTo(checkpointsBefore + 1);
+    assertThat(api.get("/actuator/prometheus").body())
+        .containsPattern(
+            "baton_ingest_refused_total\\{[^}]*line=\"progress\"[^}]*reason=\"not-placed\"");
+
+    report(placed, aReport(placed.name()).seq(0).progress(job, 60, 0.2).checkpoint(job, 60));
+
+    assertThat(api.get("/api/v1/jobs/" + job + "/progress").json().get("points")).hasSize(1);
+    assertThat(api.get("/api/v1/jobs/" + job).json().at("/latestCheckpoint/step").asLong())
+        .isEqualTo(60);
+    assertThat(refused("not-placed", "progress")).isEqualTo(progressBefore + 1);
+  }
+
+  @Test
+  void aWaitingJobTakesNoJobDataFromAnyNode() {
+    Node node = aNode("ascend-910b");
+    UUID waiting = aJob();
+    double before = refused("not-placed", "progress");
+
+    report(node, aReport(node.name()).progress(waiting, 1, 0.5));
+
+    assertThat(api.get("/api/v1/jobs/" + waiting + "/progress").json().get("points")).isEmpty();
+    assertThat(refused("not-placed", "progress")).isEqualTo(before + 1);
+  }
+
+  @Test
+  void aFinishedJobStillTakesItsLastLinesFromItsNodesButNotFromAnAttemptPlacedElsewhere() {
+    Node first = aNode("ascend-910b");
+    Node second = aNode("ascend-910b");
+    UUID job = aJobOn(first);
+    move(job, JobState.STARTING, JobState.RUNNING);
+    lifecycle.recover(job, jobs.get(job).version(), true, "node lost", "test");
+    lifecycle.readyToResume(job, jobs.get(job).version(), null, 0, "resuming", "test");
+    double before = refused("not-placed", "progress");
+
+    // Between attempts the job is placed nowhere: late lines of attempt 1 are refused.
+    report(first, aReport(first.name()).seq(0).progress(job, 1, 0, 10, 0.9));
+    lifecycle.admit(job, jobs.get(job).version(), placement(second), "test");
+    report(first, aReport(first.name()).seq(1).progress(job, 1, 0, 11, 0.8));
+    report(second, aReport(second.name()).seq(0).progress(job, 2, 0, 12, 0.7));
+    move(job, JobState.STARTING, JobState.RUNNING, JobState.SUCCEEDED);
+    report(second, aReport(second.name()).seq(1).progress(job, 2, 0, 13, 0.6).checkpoint(job, 13));
+
+    List<Long> steps = new ArrayList<>();
+    api.get("/api/v1/jobs/" + job + "/progress")
+        .json()
+        .get("points")
+        .forEach(p -> steps.add(p.get("step").asLong()));
+    assertThat(steps).containsExactly(12L, 13L);
+    assertThat(api.get("/api/v1/jobs/" + job).json().at("/latestCheckpoint/step").asLong())
+        .isEqualTo(13);
+    assertThat(refused("not-placed", "progress")).isEqualTo(before + 2);
+  }
+
+  @Test
+  void aCheckpointOutsideTheJobsDirectoryIsRefusedAndTheRestOfTheReportKept() {
+    Node node = aNode("ascend-910b");
+    UUID job = aJobOn(node);
+    double before = refused("checkpoint-path", "checkpoint");
+    Reports report =
+        aReport(node.name())
+            .progress(job, 40, 0.3)
+            .checkpoint(job, 10, "../" + UUID.randomUUID() + "/step-10", null)
+            .checkpoint(job, 20, "/etc/passwd", null)
+            .checkpoint(job, 30, "step-30/model.safetensors", "../../etc/shadow")
+            .checkpoint(job, 40, "step-40/model.safetensors", "step-40/golden.json");
+
+    assertThat(report(node, report).status()).isEqualTo(200);
+
+    JsonNode items = api.get("/api/v1/checkpoints?jobId=" + job).json().get("items");
+    assertThat(items).hasSize(1);
+    assertThat(items.get(0).get("step").asLong()).isEqualTo(40);
+    assertThat(api.get("/api/v1/jobs/" + job + "/progress").json().get("points")).hasSize(1);
+    assertThat(refused("checkpoint-path", "checkpoint")).isEqualTo(before + 3);
   }
 
   @Test
@@ -435,6 +558,33 @@ class IngestApiIT extends IntegrationTest {
 
   private UUID aJob() {
     return UUID.fromString(api.post("/api/v1/jobs", aSpec().json()).json().get("id").asString());
+  }
+
+  /** A job admitted onto these nodes (its first attempt), as the scheduler would. */
+  private UUID aJobOn(Node... nodes) {
+    UUID id = aJob();
+    lifecycle.admit(id, jobs.get(id).version(), placement(nodes), "test");
+    return id;
+  }
+
+  private static List<Job.Placement> placement(Node... nodes) {
+    List<Integer> chips = IntStream.range(0, 8).boxed().toList();
+    return java.util.Arrays.stream(nodes).map(n -> new Job.Placement(n.name(), chips)).toList();
+  }
+
+  private void move(UUID job, JobState... states) {
+    for (JobState to : states) {
+      lifecycle.transition(job, jobs.get(job).version(), to, "test", "test");
+    }
+  }
+
+  private double refused(String reason, String line) {
+    return meters
+        .get("baton.ingest.refused")
+        .tag("reason", reason)
+        .tag("line", line)
+        .counter()
+        .count();
   }
 
   private Api.Response report(Node node, Reports report) {

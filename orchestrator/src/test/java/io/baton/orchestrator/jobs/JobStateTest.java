@@ -20,7 +20,7 @@ class JobStateTest {
   static final Map<JobState, Set<JobState>> EXPECTED =
       Map.of(
           QUEUED, EnumSet.of(ADMITTED, CANCELLING),
-          ADMITTED, EnumSet.of(STARTING, CANCELLING),
+          ADMITTED, EnumSet.of(STARTING, FAILED, CANCELLING),
           STARTING, EnumSet.of(RUNNING, RECOVERING, CANCELLING),
           RUNNING, EnumSet.of(SUCCEEDED, FAILED, RECOVERING, CANCELLING),
           RECOVERING, EnumSet.of(ADMITTED, FAILED, CANCELLING),

@@ -97,15 +97,22 @@ public final class Reports {
   }
 
   public Reports checkpoint(UUID job, long step) {
+    return checkpoint(job, step, "step-" + step, "step-" + step + "/golden.json");
+  }
+
+  /** A checkpoint line naming these files (golden null: none). */
+  public Reports checkpoint(UUID job, long step, String path, String golden) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("type", "checkpoint");
     line.put("step", step);
-    line.put("path", "step-" + step);
+    line.put("path", path);
     line.put("format", "safetensors");
     line.put("sha256", "ab".repeat(32));
     line.put("sizeBytes", 5120);
     line.put("metrics", Map.of("eval_accuracy", 0.91));
-    line.put("golden", "step-" + step + "/golden.json");
+    if (golden != null) {
+      line.put("golden", golden);
+    }
     line.put("jobId", job.toString());
     line.put("rank", 0);
     line.put("time", Instant.now().toString());

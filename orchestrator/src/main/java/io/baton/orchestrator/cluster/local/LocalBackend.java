@@ -1,5 +1,6 @@
 package io.baton.orchestrator.cluster.local;
 
+import io.baton.orchestrator.cluster.CheckpointDirRefused;
 import io.baton.orchestrator.cluster.ClusterBackend;
 import io.baton.orchestrator.cluster.LaunchContract;
 import io.baton.orchestrator.cluster.RankState;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,13 +43,15 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
 
   private final Path dataDir;
   private final Path work;
+  private final Path checkpoints;
   private final Path root = Path.of("").toAbsolutePath();
   private final Map<String, List<Rank>> attempts = new ConcurrentHashMap<>();
   private volatile boolean running;
 
   LocalBackend(DataDirProperties properties) {
-    this.dataDir = properties.dataDir().toAbsolutePath();
+    this.dataDir = properties.dataDir().toAbsolutePath().normalize();
     this.work = dataDir.resolve("work");
+    this.checkpoints = dataDir.resolve("checkpoints");
   }
 
   /** The directory a node's agent follows for progress files. */
@@ -78,6 +80,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     if (attempts.containsKey(key)) {
       return;
     }
+    requireContained(launch.jobId(), launch.checkpointDir());
     int masterPort = freePort();
     List<Rank> ranks = new ArrayList<>();
     for (RankPlacement placement : launch.ranks()) {
@@ -172,35 +175,68 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
             .resolve(Integer.toString(attempt))
             .resolve("rank-" + rank)
             .resolve("rank.log");
-    if (!Files.exists(file)) {
-      return "";
-    }
     try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - tail), lines.size()))
-          + (lines.isEmpty() ? "" : "\n");
+      List<String> lines = LogTail.lines(file, tail);
+      return String.join("\n", lines) + (lines.isEmpty() ? "" : "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * {@code <data-dir>/checkpoints/<job>}, or the spec's directory inside it (a relative one is
+   * resolved against it; an absolute one must lie in it); created unless a symbolic link on the way
+   * leads out of the job's directory, which {@link #launch} then refuses. Reading what a job wrote
+   * (listing its checkpoints) still finds the directory: only acting on it is refused.
+   *
+   * @throws CheckpointDirRefused when the requested directory lies outside the job's own ({@code
+   *     ..}, an absolute path elsewhere): the spec can never run here
+   */
   @Override
   public String checkpointDir(UUID jobId, String requested) {
-    Path dir =
-        requested == null
-            ? dataDir.resolve("checkpoints").resolve(jobId.toString())
-            : dataDir.resolve(requested);
+    Path own = checkpoints.resolve(jobId.toString());
+    Path dir;
     try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      dir = requested == null ? own : Containment.resolve(own, requested);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointDirRefused(jobId, e.getMessage());
+    }
+    if (staysInside(own, dir)) {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     return dir.toString();
   }
 
+  /** Refuses a checkpoint directory that leads out of the job's own, in its text or on disk. */
+  private void requireContained(UUID jobId, String checkpointDir) {
+    Path own = checkpoints.resolve(jobId.toString());
+    Path dir = Path.of(checkpointDir).toAbsolutePath().normalize();
+    if (!dir.startsWith(own)) {
+      throw new CheckpointDirRefused(jobId, "'" + checkpointDir + "' is not inside " + own);
+    }
+    if (!staysInside(own, dir)) {
+      throw new CheckpointDirRefused(
+          jobId, "'" + checkpointDir + "' leads out of " + own + " through a symbolic link");
+    }
+  }
+
+  /**
+   * Hashes a file inside the data directory. A file under {@code checkpoints/<job>/} must stay in
+   * that job's directory, anything else in the data directory: a symbolic link leading out reads as
+   * no file, so a rank cannot have Baton hash (or verify, and then serve) a file elsewhere.
+   */
   @Override
   public FileDigest digest(String file) {
-    Path path = Path.of(file);
+    Path path = Path.of(file).toAbsolutePath().normalize();
+    Path area = area(path);
+    if (area == null || !staysInside(area, path)) {
+      log.warn("Not hashing {}: it lies outside {}", file, area == null ? dataDir : area);
+      return new FileDigest(false, null, 0);
+    }
     if (!Files.isRegularFile(path)) {
       return new FileDigest(false, null, 0);
     }
@@ -212,9 +248,30 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     }
   }
 
+  /**
+   * Whether {@code path} stays inside {@code area} on disk, and {@code area} inside the data
+   * directory (a job's directory that is itself a link out would take its files along).
+   */
+  private boolean staysInside(Path area, Path path) {
+    return Containment.staysInside(dataDir, area) && Containment.staysInside(area, path);
+  }
+
+  /** The directory a file must stay in: its job's checkpoint directory, or the data directory. */
+  private Path area(Path path) {
+    if (path.startsWith(checkpoints) && path.getNameCount() > checkpoints.getNameCount()) {
+      return checkpoints.resolve(path.getName(checkpoints.getNameCount()));
+    }
+    return path.startsWith(dataDir) ? dataDir : null;
+  }
+
   @Override
   public void deleteCheckpointFiles(String checkpointDir, List<String> files) {
     Path base = Path.of(checkpointDir).toAbsolutePath().normalize();
+    Path area = area(base);
+    if (area == null || !staysInside(area, base)) {
+      throw new IllegalArgumentException(
+          base + " leads out of " + (area == null ? dataDir : area) + "; nothing deleted");
+    }
     for (String name : files) {
       Path file = base.resolve(name).normalize();
       if (!file.startsWith(base) || file.equals(base)) {

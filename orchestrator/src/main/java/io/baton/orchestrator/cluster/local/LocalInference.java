@@ -291,8 +291,7 @@ public class LocalInference implements InferenceBackend, SmartLifecycle {
 
   private static String tail(Path file, int lines) {
     try {
-      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+      return String.join("\n", LogTail.lines(file, lines));
     } catch (IOException e) {
       return "";
     }
