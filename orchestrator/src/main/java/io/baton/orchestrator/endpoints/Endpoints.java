@@ -249,8 +249,9 @@ public class Endpoints {
     return view(repository.find(name).orElseThrow(() -> new EndpointNotFoundException(name)));
   }
 
-  public List<Endpoint> list() {
-    return repository.all().stream().map(this::view).toList();
+  /** Endpoints by name, after {@code afterName} (null: from the first). */
+  public List<Endpoint> list(String afterName, int limit) {
+    return repository.page(afterName, limit).stream().map(this::view).toList();
   }
 
   Endpoint view(EndpointRepository.Row row) {
@@ -296,20 +297,21 @@ public class Endpoints {
         row.updatedAt());
   }
 
-  /** Every revision, newest first, with the periods it served. */
-  public List<Revision> revisions(String name) {
+  /**
+   * Revisions newest first, below {@code beforeRevision} (null: from the newest), with the periods
+   * each served.
+   */
+  public List<Revision> revisions(String name, Integer beforeRevision, int limit) {
     EndpointRepository.Row row =
         repository.find(name).orElseThrow(() -> new EndpointNotFoundException(name));
-    List<Rollout> done = repository.succeeded(name);
+    List<EndpointRepository.RevisionRow> page = repository.revisions(name, beforeRevision, limit);
     Map<Integer, List<Revision.Period>> served = new HashMap<>();
-    for (int i = 0; i < done.size(); i++) {
-      Rollout r = done.get(i);
-      Instant until = i + 1 < done.size() ? done.get(i + 1).endedAt() : null;
-      served
-          .computeIfAbsent(r.revision(), k -> new ArrayList<>())
-          .add(new Revision.Period(r.endedAt(), until, r.id()));
+    for (EndpointRepository.ServedPeriod p :
+        repository.servedPeriods(
+            name, page.stream().map(EndpointRepository.RevisionRow::revision).toList())) {
+      served.computeIfAbsent(p.revision(), k -> new ArrayList<>()).add(p.period());
     }
-    return repository.revisions(name).stream()
+    return page.stream()
         .map(
             r ->
                 new Revision(
@@ -328,9 +330,10 @@ public class Endpoints {
         .toList();
   }
 
-  public List<Rollout> rollouts(String name, int limit) {
+  /** Rollouts newest first, older than the one at ({@code beforeTime}, {@code beforeId}). */
+  public List<Rollout> rollouts(String name, Instant beforeTime, UUID beforeId, int limit) {
     repository.find(name).orElseThrow(() -> new EndpointNotFoundException(name));
-    return repository.rollouts(name, limit);
+    return repository.rollouts(name, beforeTime, beforeId, limit);
   }
 
   public Rollout rollout(String name, UUID id) {

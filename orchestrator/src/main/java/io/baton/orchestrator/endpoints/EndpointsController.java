@@ -2,10 +2,13 @@ package io.baton.orchestrator.endpoints;
 
 import io.baton.orchestrator.problems.BadRequestException;
 import io.baton.orchestrator.problems.FieldViolation;
+import io.baton.orchestrator.web.Cursors;
+import io.baton.orchestrator.web.Page;
 import io.baton.schemas.BatonSchemas;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -27,17 +30,27 @@ class EndpointsController {
 
   private final Endpoints endpoints;
   private final EndpointProperties properties;
+  private final Cursors cursors;
 
-  EndpointsController(Endpoints endpoints, EndpointProperties properties) {
+  EndpointsController(Endpoints endpoints, EndpointProperties properties, Cursors cursors) {
     this.endpoints = endpoints;
     this.properties = properties;
+    this.cursors = cursors;
   }
 
-  record EndpointList(List<Endpoint> items) {}
-
+  /** Endpoints by name, a page at a time. */
   @GetMapping
-  EndpointList list() {
-    return new EndpointList(endpoints.list());
+  Page<Endpoint> list(
+      @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+      @RequestParam(required = false) String cursor) {
+    String scope = "endpoints";
+    String after = cursor == null ? null : cursors.decode(scope, cursor, 1).get(0);
+    List<Endpoint> page = endpoints.list(after, limit + 1);
+    if (page.size() <= limit) {
+      return Page.last(page);
+    }
+    List<Endpoint> items = List.copyOf(page.subList(0, limit));
+    return new Page<>(items, cursors.encode(scope, List.of(items.get(limit - 1).name())));
   }
 
   @GetMapping("/{name}")
@@ -45,19 +58,49 @@ class EndpointsController {
     return endpoints.get(name);
   }
 
-  record RevisionList(String endpoint, List<Revision> items) {}
+  /** A page of an endpoint's revisions or rollouts; the endpoint's name comes along. */
+  record EndpointPage<T>(String endpoint, List<T> items, String nextCursor) {}
 
+  /** Revisions newest first. */
   @GetMapping("/{name}/revisions")
-  RevisionList revisions(@PathVariable String name) {
-    return new RevisionList(name, endpoints.revisions(name));
+  EndpointPage<Revision> revisions(
+      @PathVariable String name,
+      @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+      @RequestParam(required = false) String cursor) {
+    String scope = "endpoint-revisions|" + name;
+    Integer before =
+        cursor == null ? null : Integer.valueOf(cursors.decode(scope, cursor, 1).get(0));
+    List<Revision> page = endpoints.revisions(name, before, limit + 1);
+    if (page.size() <= limit) {
+      return new EndpointPage<>(name, page, null);
+    }
+    List<Revision> items = List.copyOf(page.subList(0, limit));
+    String next = cursors.encode(scope, List.of(Integer.toString(items.get(limit - 1).revision())));
+    return new EndpointPage<>(name, items, next);
   }
 
-  record RolloutList(String endpoint, List<Rollout> items) {}
-
+  /** Rollouts newest first. */
   @GetMapping("/{name}/rollouts")
-  RolloutList rollouts(
-      @PathVariable String name, @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
-    return new RolloutList(name, endpoints.rollouts(name, limit));
+  EndpointPage<Rollout> rollouts(
+      @PathVariable String name,
+      @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+      @RequestParam(required = false) String cursor) {
+    String scope = "endpoint-rollouts|" + name;
+    Instant beforeTime = null;
+    UUID beforeId = null;
+    if (cursor != null) {
+      List<String> position = cursors.decode(scope, cursor, 2);
+      beforeTime = Instant.parse(position.get(0));
+      beforeId = UUID.fromString(position.get(1));
+    }
+    List<Rollout> page = endpoints.rollouts(name, beforeTime, beforeId, limit + 1);
+    if (page.size() <= limit) {
+      return new EndpointPage<>(name, page, null);
+    }
+    List<Rollout> items = List.copyOf(page.subList(0, limit));
+    Rollout last = items.get(limit - 1);
+    String next = cursors.encode(scope, List.of(last.createdAt().toString(), last.id().toString()));
+    return new EndpointPage<>(name, items, next);
   }
 
   @GetMapping("/{name}/rollouts/{id}")
