@@ -133,13 +133,14 @@ class EventStream implements SmartLifecycle {
 
   /** A client that stopped reading: it goes, and reconnects after what it last received. */
   private void overflow(Subscriber subscriber) {
-    if (subscribers.remove(subscriber)) {
-      log.info(
-          "Event stream of {} fell {} events behind; disconnecting it",
-          subscriber.identity,
-          properties.subscriberBuffer());
-    }
     subscriber.outbox.close();
+    if (!subscribers.remove(subscriber)) {
+      return; // gone already
+    }
+    log.info(
+        "Event stream of {} fell {} events behind; disconnecting it",
+        subscriber.identity,
+        properties.subscriberBuffer());
     // complete() waits for a write in progress, so not on the poller.
     senders.execute(subscriber.emitter::complete);
   }
