@@ -51,7 +51,8 @@ class ArchitectureTest {
             "persistence",
             "problems",
             "idempotency",
-            "webhooks");
+            "webhooks",
+            "retention");
     Path root = SOURCES.resolve("io/baton/orchestrator");
     try (Stream<Path> files = Files.walk(root)) {
       List<String> misplaced =

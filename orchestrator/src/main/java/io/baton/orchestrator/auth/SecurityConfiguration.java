@@ -75,6 +75,7 @@ class SecurityConfiguration {
                       "/actuator/info",
                       "/v3/api-docs",
                       "/v3/api-docs/**",
+                      "/v3/api-docs.yaml",
                       "/swagger-ui.html",
                       "/swagger-ui/**",
                       "/error")

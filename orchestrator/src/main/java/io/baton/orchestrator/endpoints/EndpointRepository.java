@@ -90,20 +90,27 @@ public class EndpointRepository {
         .optional();
   }
 
-  List<Row> all() {
-    return jdbc.sql("SELECT * FROM endpoints ORDER BY name").query(EndpointRepository::row).list();
-  }
-
-  /** The endpoints of these teams (every endpoint when null), by name. */
-  List<Row> all(java.util.Set<String> teams) {
-    if (teams == null) {
-      return all();
-    }
+  /**
+   * Endpoints by name after {@code afterName} (null: from the first), of these teams (every
+   * endpoint when null).
+   */
+  List<Row> page(String afterName, java.util.Set<String> teams, int limit) {
     return jdbc.sql(
-            "SELECT * FROM endpoints WHERE team = ANY (CAST(:teams AS text[])) ORDER BY name")
-        .param("teams", teams.toArray(String[]::new))
+            """
+            SELECT * FROM endpoints
+             WHERE (CAST(:after AS text) IS NULL OR name > CAST(:after AS text))
+               AND (CAST(:teams AS text[]) IS NULL OR team = ANY (CAST(:teams AS text[])))
+             ORDER BY name LIMIT :limit
+            """)
+        .param("teams", teams == null ? null : teams.toArray(String[]::new))
+        .param("after", afterName)
+        .param("limit", limit)
         .query(EndpointRepository::row)
         .list();
+  }
+
+  List<Row> all() {
+    return jdbc.sql("SELECT * FROM endpoints ORDER BY name").query(EndpointRepository::row).list();
   }
 
   void update(String name, String state, Integer currentRevision, int desired, Instant now) {
@@ -165,15 +172,57 @@ public class EndpointRepository {
         .optional();
   }
 
-  List<RevisionRow> revisions(String endpoint) {
+  /** Revisions newest first, below {@code beforeRevision} (null: from the newest). */
+  List<RevisionRow> revisions(String endpoint, Integer beforeRevision, int limit) {
     return jdbc.sql(
             "SELECT "
                 + REVISION_COLUMNS
-                + " FROM endpoint_revisions WHERE endpoint = :endpoint ORDER BY revision DESC")
+                + """
+                 FROM endpoint_revisions
+                WHERE endpoint = :endpoint
+                  AND (CAST(:before AS integer) IS NULL OR revision < CAST(:before AS integer))
+                ORDER BY revision DESC LIMIT :limit
+                """)
         .param("endpoint", endpoint)
+        .param("before", beforeRevision)
+        .param("limit", limit)
         .query(this::revisionRow)
         .list();
   }
+
+  /**
+   * The periods these revisions served, oldest first: each successful rollout to one of them, until
+   * the next successful rollout of the endpoint (null while it serves).
+   */
+  List<ServedPeriod> servedPeriods(String endpoint, List<Integer> revisions) {
+    if (revisions.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            """
+            SELECT revision, id, ended_at, until FROM (
+              SELECT revision, id, ended_at, created_at,
+                     lead(ended_at) OVER (ORDER BY ended_at, created_at) AS until
+                FROM rollouts WHERE endpoint = :endpoint AND state = 'SUCCEEDED'
+            ) s
+             WHERE revision = ANY(:revisions)
+             ORDER BY ended_at, created_at
+            """)
+        .param("endpoint", endpoint)
+        .param("revisions", revisions.toArray(Integer[]::new))
+        .query(
+            (rs, n) ->
+                new ServedPeriod(
+                    rs.getInt("revision"),
+                    new Revision.Period(
+                        instant(rs.getTimestamp("ended_at")),
+                        instant(rs.getTimestamp("until")),
+                        rs.getObject("id", UUID.class))))
+        .list();
+  }
+
+  /** A period one revision served. */
+  record ServedPeriod(int revision, Revision.Period period) {}
 
   void insertRollout(
       UUID id,
@@ -225,10 +274,21 @@ public class EndpointRepository {
         .list();
   }
 
-  /** An endpoint's rollouts, newest first. */
-  List<Rollout> rollouts(String endpoint, int limit) {
-    return rollouts("endpoint = :endpoint ORDER BY created_at DESC LIMIT :limit")
+  /**
+   * An endpoint's rollouts, newest first, older than the one at ({@code beforeTime}, {@code
+   * beforeId}) (null: from the newest).
+   */
+  List<Rollout> rollouts(String endpoint, Instant beforeTime, UUID beforeId, int limit) {
+    return rollouts(
+            """
+            endpoint = :endpoint
+              AND (CAST(:beforeTime AS timestamptz) IS NULL
+                   OR (created_at, id) < (CAST(:beforeTime AS timestamptz), :beforeId))
+            ORDER BY created_at DESC, id DESC LIMIT :limit
+            """)
         .param("endpoint", endpoint)
+        .param("beforeTime", beforeTime == null ? null : utc(beforeTime))
+        .param("beforeId", beforeId == null ? new UUID(0, 0) : beforeId)
         .param("limit", limit)
         .query(this::rolloutRow)
         .list();

@@ -250,13 +250,12 @@ public class Endpoints {
     return view(repository.find(name).orElseThrow(() -> new EndpointNotFoundException(name)));
   }
 
-  public List<Endpoint> list() {
-    return repository.all().stream().map(this::view).toList();
-  }
-
-  /** The endpoints of these teams (all when null). */
-  public List<Endpoint> list(java.util.Set<String> teams) {
-    return repository.all(teams).stream().map(this::view).toList();
+  /**
+   * Endpoints by name, after {@code afterName} (null: from the first), of these teams (all when
+   * null).
+   */
+  public List<Endpoint> list(String afterName, java.util.Set<String> teams, int limit) {
+    return repository.page(afterName, teams, limit).stream().map(this::view).toList();
   }
 
   /** The team that owns the endpoint; empty when there is no such endpoint or it has no owner. */
@@ -308,20 +307,21 @@ public class Endpoints {
         row.team());
   }
 
-  /** Every revision, newest first, with the periods it served. */
-  public List<Revision> revisions(String name) {
+  /**
+   * Revisions newest first, below {@code beforeRevision} (null: from the newest), with the periods
+   * each served.
+   */
+  public List<Revision> revisions(String name, Integer beforeRevision, int limit) {
     EndpointRepository.Row row =
         repository.find(name).orElseThrow(() -> new EndpointNotFoundException(name));
-    List<Rollout> done = repository.succeeded(name);
+    List<EndpointRepository.RevisionRow> page = repository.revisions(name, beforeRevision, limit);
     Map<Integer, List<Revision.Period>> served = new HashMap<>();
-    for (int i = 0; i < done.size(); i++) {
-      Rollout r = done.get(i);
-      Instant until = i + 1 < done.size() ? done.get(i + 1).endedAt() : null;
-      served
-          .computeIfAbsent(r.revision(), k -> new ArrayList<>())
-          .add(new Revision.Period(r.endedAt(), until, r.id()));
+    for (EndpointRepository.ServedPeriod p :
+        repository.servedPeriods(
+            name, page.stream().map(EndpointRepository.RevisionRow::revision).toList())) {
+      served.computeIfAbsent(p.revision(), k -> new ArrayList<>()).add(p.period());
     }
-    return repository.revisions(name).stream()
+    return page.stream()
         .map(
             r ->
                 new Revision(
@@ -340,9 +340,10 @@ public class Endpoints {
         .toList();
   }
 
-  public List<Rollout> rollouts(String name, int limit) {
+  /** Rollouts newest first, older than the one at ({@code beforeTime}, {@code beforeId}). */
+  public List<Rollout> rollouts(String name, Instant beforeTime, UUID beforeId, int limit) {
     repository.find(name).orElseThrow(() -> new EndpointNotFoundException(name));
-    return repository.rollouts(name, limit);
+    return repository.rollouts(name, beforeTime, beforeId, limit);
   }
 
   public Rollout rollout(String name, UUID id) {

@@ -4,10 +4,13 @@ import io.baton.orchestrator.problems.BadRequestException;
 import io.baton.orchestrator.problems.FieldViolation;
 import io.baton.orchestrator.security.Action;
 import io.baton.orchestrator.security.Caller;
+import io.baton.orchestrator.web.Cursors;
+import io.baton.orchestrator.web.Page;
 import io.baton.schemas.BatonSchemas;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -28,17 +31,28 @@ class EndpointsController {
 
   private final Endpoints endpoints;
   private final EndpointProperties properties;
+  private final Cursors cursors;
 
-  EndpointsController(Endpoints endpoints, EndpointProperties properties) {
+  EndpointsController(Endpoints endpoints, EndpointProperties properties, Cursors cursors) {
     this.endpoints = endpoints;
     this.properties = properties;
+    this.cursors = cursors;
   }
 
-  record EndpointList(List<Endpoint> items) {}
-
+  /** Endpoints by name, a page at a time. */
   @GetMapping
-  EndpointList list(@AuthenticationPrincipal Caller caller) {
-    return new EndpointList(endpoints.list(caller.visibleTeams()));
+  Page<Endpoint> list(
+      @AuthenticationPrincipal Caller caller,
+      @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+      @RequestParam(required = false) String cursor) {
+    String scope = "endpoints";
+    String after = cursor == null ? null : cursors.decode(scope, cursor, 1).get(0);
+    List<Endpoint> page = endpoints.list(after, caller.visibleTeams(), limit + 1);
+    if (page.size() <= limit) {
+      return Page.last(page);
+    }
+    List<Endpoint> items = List.copyOf(page.subList(0, limit));
+    return new Page<>(items, cursors.encode(scope, List.of(items.get(limit - 1).name())));
   }
 
   @GetMapping("/{name}")
@@ -52,23 +66,53 @@ class EndpointsController {
     caller.mustSee(endpoints.owner(name).orElse(null), () -> new EndpointNotFoundException(name));
   }
 
-  record RevisionList(String endpoint, List<Revision> items) {}
+  /** A page of an endpoint's revisions or rollouts; the endpoint's name comes along. */
+  record EndpointPage<T>(String endpoint, List<T> items, String nextCursor) {}
 
+  /** Revisions newest first. */
   @GetMapping("/{name}/revisions")
-  RevisionList revisions(@AuthenticationPrincipal Caller caller, @PathVariable String name) {
-    visible(caller, name);
-    return new RevisionList(name, endpoints.revisions(name));
-  }
-
-  record RolloutList(String endpoint, List<Rollout> items) {}
-
-  @GetMapping("/{name}/rollouts")
-  RolloutList rollouts(
+  EndpointPage<Revision> revisions(
       @AuthenticationPrincipal Caller caller,
       @PathVariable String name,
-      @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+      @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+      @RequestParam(required = false) String cursor) {
     visible(caller, name);
-    return new RolloutList(name, endpoints.rollouts(name, limit));
+    String scope = "endpoint-revisions|" + name;
+    Integer before =
+        cursor == null ? null : Integer.valueOf(cursors.decode(scope, cursor, 1).get(0));
+    List<Revision> page = endpoints.revisions(name, before, limit + 1);
+    if (page.size() <= limit) {
+      return new EndpointPage<>(name, page, null);
+    }
+    List<Revision> items = List.copyOf(page.subList(0, limit));
+    String next = cursors.encode(scope, List.of(Integer.toString(items.get(limit - 1).revision())));
+    return new EndpointPage<>(name, items, next);
+  }
+
+  /** Rollouts newest first. */
+  @GetMapping("/{name}/rollouts")
+  EndpointPage<Rollout> rollouts(
+      @AuthenticationPrincipal Caller caller,
+      @PathVariable String name,
+      @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+      @RequestParam(required = false) String cursor) {
+    visible(caller, name);
+    String scope = "endpoint-rollouts|" + name;
+    Instant beforeTime = null;
+    UUID beforeId = null;
+    if (cursor != null) {
+      List<String> position = cursors.decode(scope, cursor, 2);
+      beforeTime = Instant.parse(position.get(0));
+      beforeId = UUID.fromString(position.get(1));
+    }
+    List<Rollout> page = endpoints.rollouts(name, beforeTime, beforeId, limit + 1);
+    if (page.size() <= limit) {
+      return new EndpointPage<>(name, page, null);
+    }
+    List<Rollout> items = List.copyOf(page.subList(0, limit));
+    Rollout last = items.get(limit - 1);
+    String next = cursors.encode(scope, List.of(last.createdAt().toString(), last.id().toString()));
+    return new EndpointPage<>(name, items, next);
   }
 
   @GetMapping("/{name}/rollouts/{id}")

@@ -5,9 +5,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -19,6 +21,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Fans new events out to Server-Sent-Event subscribers. One poller per replica reads the shared
  * event table, so a subscriber sees events written by every replica, in feed order, and resumes
  * after {@code Last-Event-ID} without gaps.
+ *
+ * <p>The poller hands each subscriber's events to its {@link Outbox}; senders write them. A
+ * subscriber whose outbox overflows is disconnected (it resumes from where it got to), and the
+ * number of subscribers is capped in total and per caller ({@link StreamCaps}).
  */
 @Component
 class EventStream implements SmartLifecycle {
@@ -28,35 +34,55 @@ class EventStream implements SmartLifecycle {
 
   private final EventLog events;
   private final EventsProperties properties;
+  private final StreamCaps caps;
   private final Clock clock;
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  /** Made at each start: a stopped context (a paused test context, say) may be started again. */
+  private volatile ExecutorService senders;
   private ScheduledExecutorService poller;
   private Instant lastHeartbeat;
 
   EventStream(EventLog events, EventsProperties properties, Clock clock) {
     this.events = events;
     this.properties = properties;
+    this.caps = new StreamCaps(properties.maxSubscribers(), properties.maxSubscribersPerIdentity());
     this.clock = clock;
   }
 
   /**
-   * A new stream starting after {@code after}, or at the newest event when null, carrying only what
-   * {@code audience} may see.
+   * A new stream for {@code identity} starting after {@code after}, or at the newest event when
+   * null, carrying only what {@code audience} may see.
+   *
+   * @throws TooManyStreamsException when the replica or the caller holds as many as allowed
    */
-  SseEmitter subscribe(FeedPosition after, EventAudience audience) throws IOException {
+  SseEmitter subscribe(FeedPosition after, EventAudience audience, String identity)
+      throws IOException {
     SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
-    Subscriber subscriber =
-        new Subscriber(emitter, after == null ? events.head() : after, audience);
-    emitter.onCompletion(() -> subscribers.remove(subscriber));
-    emitter.onTimeout(() -> subscribers.remove(subscriber));
-    emitter.onError(e -> subscribers.remove(subscriber));
-    emitter.send(SseEmitter.event().comment("baton events").reconnectTime(2000));
-    subscribers.add(subscriber);
+    FeedPosition start = after == null ? events.head() : after;
+    Subscriber subscriber = new Subscriber(emitter, start, identity, audience);
+    synchronized (subscribers) {
+      long mine = subscribers.stream().filter(s -> s.identity.equals(identity)).count();
+      caps.refusal(subscribers.size(), (int) mine)
+          .ifPresent(
+              reason -> {
+                throw new TooManyStreamsException(reason);
+              });
+      subscribers.add(subscriber);
+    }
+    emitter.onCompletion(() -> drop(subscriber));
+    emitter.onTimeout(() -> drop(subscriber));
+    emitter.onError(e -> drop(subscriber));
+    subscriber.outbox.offer(SseEmitter.event().comment("baton events").reconnectTime(2000));
     return emitter;
   }
 
   int subscriberCount() {
     return subscribers.size();
+  }
+
+  /** Streams {@code identity} holds open. */
+  int subscriberCount(String identity) {
+    return (int) subscribers.stream().filter(s -> s.identity.equals(identity)).count();
   }
 
   void poll() {
@@ -77,23 +103,22 @@ class EventStream implements SmartLifecycle {
   }
 
   private void deliver(Subscriber subscriber, List<EventLog.Positioned> batch) {
-    try {
-      for (EventLog.Positioned item : batch) {
-        if (item.position().compareTo(subscriber.position) <= 0) {
-          continue;
-        }
-        if (subscriber.audience.sees(item.event())) {
-          subscriber.emitter.send(
-              SseEmitter.event()
-                  .id(Long.toString(item.event().id()))
-                  .name(item.event().type())
-                  .data(item.event(), MediaType.APPLICATION_JSON));
+    for (EventLog.Positioned item : batch) {
+      if (item.position().compareTo(subscriber.position) > 0
+          && !subscriber.audience.sees(item.event())) {
+        subscriber.position = item.position();
+      } else if (item.position().compareTo(subscriber.position) > 0) {
+        SseEmitter.SseEventBuilder event =
+            SseEmitter.event()
+                .id(Long.toString(item.event().id()))
+                .name(item.event().type())
+                .data(item.event(), MediaType.APPLICATION_JSON);
+        if (!subscriber.outbox.offer(event)) {
+          overflow(subscriber);
+          return;
         }
         subscriber.position = item.position();
       }
-    } catch (IOException | IllegalStateException e) {
-      subscribers.remove(subscriber);
-      subscriber.emitter.completeWithError(e);
     }
   }
 
@@ -105,23 +130,35 @@ class EventStream implements SmartLifecycle {
     }
     lastHeartbeat = now;
     for (Subscriber subscriber : subscribers) {
-      try {
-        subscriber.emitter.send(SseEmitter.event().comment("keepalive"));
-      } catch (IOException | IllegalStateException e) {
-        subscribers.remove(subscriber);
+      if (!subscriber.outbox.offer(SseEmitter.event().comment("keepalive"))) {
+        overflow(subscriber);
       }
     }
   }
 
+  /** A client that stopped reading: it goes, and reconnects after what it last received. */
+  private void overflow(Subscriber subscriber) {
+    subscriber.outbox.close();
+    if (!subscribers.remove(subscriber)) {
+      return; // gone already
+    }
+    log.info(
+        "Event stream of {} fell {} events behind; disconnecting it",
+        subscriber.identity,
+        properties.subscriberBuffer());
+    // complete() waits for a write in progress, so not on the poller.
+    senders.execute(subscriber.emitter::complete);
+  }
+
+  private void drop(Subscriber subscriber) {
+    subscribers.remove(subscriber);
+    subscriber.outbox.close();
+  }
+
   @Override
   public void start() {
-    poller =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "baton-event-stream");
-              thread.setDaemon(true);
-              return thread;
-            });
+    senders = Executors.newCachedThreadPool(daemon("baton-sse-sender"));
+    poller = Executors.newSingleThreadScheduledExecutor(daemon("baton-event-stream"));
     long every = properties.pollInterval().toMillis();
     poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
   }
@@ -129,8 +166,13 @@ class EventStream implements SmartLifecycle {
   @Override
   public void stop() {
     poller.shutdownNow();
-    subscribers.forEach(s -> s.emitter.complete());
+    subscribers.forEach(
+        s -> {
+          s.outbox.close();
+          s.emitter.complete();
+        });
     subscribers.clear();
+    senders.shutdownNow();
   }
 
   @Override
@@ -138,15 +180,36 @@ class EventStream implements SmartLifecycle {
     return poller != null && !poller.isShutdown();
   }
 
-  private static final class Subscriber {
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return r -> {
+      Thread thread = new Thread(r, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  private final class Subscriber {
     final SseEmitter emitter;
+    final String identity;
     final EventAudience audience;
+    final Outbox<SseEmitter.SseEventBuilder> outbox;
     volatile FeedPosition position;
 
-    Subscriber(SseEmitter emitter, FeedPosition position, EventAudience audience) {
+    Subscriber(SseEmitter emitter, FeedPosition position, String identity, EventAudience audience) {
       this.emitter = emitter;
       this.position = position;
+      this.identity = identity;
       this.audience = audience;
+      this.outbox =
+          new Outbox<>(
+              properties.subscriberBuffer(),
+              senders,
+              emitter::send,
+              e -> {
+                drop(this);
+                emitter.completeWithError(e);
+              });
     }
   }
 }

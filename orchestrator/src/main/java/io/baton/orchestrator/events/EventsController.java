@@ -3,9 +3,11 @@ package io.baton.orchestrator.events;
 import io.baton.orchestrator.problems.BadRequestException;
 import io.baton.orchestrator.security.Caller;
 import io.baton.orchestrator.web.Page;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
+import java.security.Principal;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -26,10 +28,12 @@ class EventsController {
 
   private final EventLog events;
   private final EventStream stream;
+  private final FeedPurge purged;
 
-  EventsController(EventLog events, EventStream stream) {
+  EventsController(EventLog events, EventStream stream, FeedPurge purged) {
     this.events = events;
     this.stream = stream;
+    this.purged = purged;
   }
 
   /**
@@ -56,13 +60,15 @@ class EventsController {
 
   /**
    * New events as they happen. Resumes after {@code Last-Event-ID} (sent by EventSource on
-   * reconnect) or {@code after}; otherwise starts at the newest event.
+   * reconnect) or {@code after}; otherwise starts at the newest event. 429 when the replica or the
+   * caller already holds as many streams as allowed.
    */
   @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter stream(
       @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) Long after,
-      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId)
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      HttpServletRequest request)
       throws IOException {
     FeedPosition from = null;
     if (lastEventId != null && !lastEventId.isBlank()) {
@@ -70,11 +76,20 @@ class EventsController {
     } else if (after != null) {
       from = position(after, "after");
     }
-    return stream.subscribe(from, audience(caller));
+    return stream.subscribe(from, audience(caller), identity(request));
   }
 
   static EventAudience audience(Caller caller) {
     return new EventAudience(caller.visibleTeams());
+  }
+
+  /** Whom a stream counts against: the authenticated caller, else the remote address. */
+  static String identity(HttpServletRequest request) {
+    Principal principal = request.getUserPrincipal();
+    if (principal != null && principal.getName() != null) {
+      return "principal:" + principal.getName();
+    }
+    return "address:" + request.getRemoteAddr();
   }
 
   private FeedPosition position(long eventId, String parameter) {
@@ -83,6 +98,7 @@ class EventsController {
     }
     return events
         .positionOf(eventId)
+        .or(() -> purged.purgedPosition(eventId))
         .orElseThrow(
             () -> BadRequestException.invalidParameter(parameter, "no event with id " + eventId));
   }

@@ -1,10 +1,16 @@
 package io.baton.orchestrator.pools;
 
+import io.baton.orchestrator.problems.BadRequestException;
+import io.baton.orchestrator.web.Cursors;
 import io.baton.orchestrator.web.Page;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -13,15 +19,37 @@ class PoolsController {
 
   private final PoolCatalog catalog;
   private final NodeRepository nodes;
+  private final Cursors cursors;
 
-  PoolsController(PoolCatalog catalog, NodeRepository nodes) {
+  PoolsController(PoolCatalog catalog, NodeRepository nodes, Cursors cursors) {
     this.catalog = catalog;
     this.nodes = nodes;
+    this.cursors = cursors;
   }
 
+  /** Pools in configuration order, a page at a time. */
   @GetMapping
-  Page<PoolResource> list() {
-    return Page.last(catalog.all().stream().map(this::resource).toList());
+  Page<PoolResource> list(
+      @RequestParam(defaultValue = "100") @Min(1) @Max(500) int limit,
+      @RequestParam(required = false) String cursor) {
+    String scope = "pools";
+    List<Pool> all = List.copyOf(catalog.all());
+    int from = 0;
+    if (cursor != null) {
+      String after = cursors.decode(scope, cursor, 1).get(0);
+      from = 1 + all.stream().map(Pool::name).toList().indexOf(after);
+      if (from == 0) {
+        throw BadRequestException.invalidParameter(
+            "cursor", "pool '" + after + "' is no longer configured; list from the start");
+      }
+    }
+    List<PoolResource> items =
+        all.subList(from, Math.min(all.size(), from + limit)).stream().map(this::resource).toList();
+    String next =
+        from + limit < all.size()
+            ? cursors.encode(scope, List.of(items.get(items.size() - 1).name()))
+            : null;
+    return new Page<>(items, next);
   }
 
   @GetMapping("/{name}")

@@ -282,6 +282,16 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
           evidence,
           "the checkpoint was deleted: " + c.deletedReason());
     }
+    Optional<String> owner = endpoints.owner(p.endpoint());
+    if (owner.isPresent() && !owner.get().equals(c.team())) {
+      evidence.put("endpointTeam", owner.get());
+      evidence.put("checkpointTeam", c.team());
+      return reject(
+          running,
+          PromotionState.VERIFYING,
+          evidence,
+          "endpoint " + p.endpoint() + " belongs to another team");
+    }
     long started = System.nanoTime();
     ClusterBackend.FileDigest digest = cluster.digest(c.file().toString());
     evidence.put("durationMs", (System.nanoTime() - started) / 1_000_000);

@@ -53,7 +53,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
           .contentType(MediaType.APPLICATION_PROBLEM_JSON)
           .body(body);
     }
-    return respond(body);
+    ResponseEntity.BodyBuilder response =
+        ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    e.headers().forEach(response::header);
+    return response.body(body);
   }
 
   /** Work the server could not finish in time (e.g. a report waiting for its commit). */

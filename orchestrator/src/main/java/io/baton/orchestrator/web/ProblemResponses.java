@@ -42,6 +42,7 @@ public final class ProblemResponses {
     if (e.status() == 401) {
       response.setHeader("WWW-Authenticate", "Bearer realm=\"baton\"");
     }
+    e.headers().forEach(response::setHeader);
     send(response, e.status(), body);
   }
 

@@ -43,6 +43,7 @@ public final class Problems {
       case 413 -> "payload-too-large";
       case 415 -> "unsupported-media-type";
       case 422 -> "unprocessable-content";
+      case 429 -> "too-many-requests";
       default -> status >= 500 ? "internal-error" : "client-error";
     };
   }

@@ -116,8 +116,11 @@ class WebhookRepository {
   }
 
   /** Oldest first, after {@code (createdAt, id)} when given. */
-  List<Webhook> page(Optional<Position> after, int limit) {
-    String where = after.isPresent() ? " WHERE (created_at, id) > (:createdAt, :id)" : "";
+  /** Subscriptions of these teams (all when null), oldest first, after a position. */
+  List<Webhook> page(Optional<Position> after, java.util.Set<String> teams, int limit) {
+    String where =
+        " WHERE (CAST(:teams AS text[]) IS NULL OR team = ANY (CAST(:teams AS text[])))"
+            + (after.isPresent() ? " AND (created_at, id) > (:createdAt, :id)" : "");
     JdbcClient.StatementSpec query =
         jdbc.sql(
                 "SELECT "
@@ -125,6 +128,7 @@ class WebhookRepository {
                     + " FROM webhooks"
                     + where
                     + " ORDER BY created_at, id LIMIT :limit")
+            .param("teams", teams == null ? null : teams.toArray(String[]::new))
             .param("limit", limit);
     if (after.isPresent()) {
       query = query.param("createdAt", utc(after.get().createdAt())).param("id", after.get().id());

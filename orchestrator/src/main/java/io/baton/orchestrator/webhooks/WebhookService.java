@@ -1,7 +1,11 @@
 package io.baton.orchestrator.webhooks;
 
+import io.baton.orchestrator.events.Event;
+import io.baton.orchestrator.events.EventLog;
 import io.baton.orchestrator.problems.FieldViolation;
 import io.baton.orchestrator.problems.NotFoundException;
+import io.baton.orchestrator.security.Action;
+import io.baton.orchestrator.security.Caller;
 import io.baton.orchestrator.web.Cursors;
 import io.baton.orchestrator.web.Page;
 import io.baton.schemas.BatonSchemas;
@@ -36,6 +40,7 @@ public class WebhookService {
   private final WebhooksProperties properties;
   private final Cursors cursors;
   private final Clock clock;
+  private final EventLog events;
   private final SecureRandom random = new SecureRandom();
 
   WebhookService(
@@ -45,7 +50,9 @@ public class WebhookService {
       WebhookSecrets secrets,
       WebhooksProperties properties,
       Cursors cursors,
-      Clock clock) {
+      Clock clock,
+      EventLog events) {
+    this.events = events;
     this.webhooks = webhooks;
     this.deliveries = deliveries;
     this.egress = egress;
@@ -71,7 +78,7 @@ public class WebhookService {
    *     baton.webhooks.max-per-team} subscriptions (409); administrators' subscriptions have no cap
    */
   @Transactional
-  public Created create(JsonNode body, String owner) {
+  public Created create(JsonNode body, String owner, String actor) {
     List<FieldViolation> violations = violations(body);
     if (!violations.isEmpty()) {
       throw new InvalidWebhookException(violations);
@@ -96,6 +103,17 @@ public class WebhookService {
             clock.instant());
     webhooks.holdCursor();
     webhooks.insert(webhook, secrets.seal(webhook.id(), secret));
+    events.append(
+        new Event.New(
+            "webhook.created",
+            "webhook/" + webhook.id(),
+            null,
+            null,
+            null,
+            url + " " + patterns,
+            actor,
+            webhook.createdAt(),
+            owner));
     return new Created(webhooks.find(webhook.id()).orElseThrow(), secret);
   }
 
@@ -103,7 +121,15 @@ public class WebhookService {
     return webhooks.find(id).orElseThrow(() -> new NotFoundException("webhook", id.toString()));
   }
 
-  public Page<Webhook> list(int limit, String cursor) {
+  /** A subscription the caller may see: of one of its teams (an admin's only to admins). */
+  public Webhook get(Caller caller, UUID id) {
+    Webhook webhook = get(id);
+    caller.mustSee(webhook.team(), () -> new NotFoundException("webhook", id.toString()));
+    return webhook;
+  }
+
+  /** The subscriptions the caller may see, oldest first. */
+  public Page<Webhook> list(Caller caller, int limit, String cursor) {
     Optional<WebhookRepository.Position> after =
         Optional.ofNullable(cursor)
             .map(c -> cursors.decode(LIST_SCOPE, c, 2))
@@ -111,7 +137,7 @@ public class WebhookService {
                 p ->
                     new WebhookRepository.Position(
                         Instant.parse(p.get(0)), UUID.fromString(p.get(1))));
-    List<Webhook> page = webhooks.page(after, limit + 1);
+    List<Webhook> page = webhooks.page(after, caller.visibleTeams(), limit + 1);
     if (page.size() <= limit) {
       return Page.last(page);
     }
@@ -128,15 +154,32 @@ public class WebhookService {
    * @throws NotFoundException when there is no such subscription (404)
    */
   @Transactional
-  public void delete(UUID id) {
+  public void delete(Caller caller, UUID id) {
+    Webhook webhook = get(id);
+    caller.mustBeAllowed(
+        Action.MANAGE_WEBHOOKS,
+        webhook.team(),
+        () -> new NotFoundException("webhook", id.toString()));
     if (!webhooks.delete(id)) {
       throw new NotFoundException("webhook", id.toString());
     }
+    events.append(
+        new Event.New(
+            "webhook.deleted",
+            "webhook/" + id,
+            null,
+            null,
+            null,
+            webhook.url(),
+            caller.actor(),
+            clock.instant(),
+            webhook.team()));
   }
 
   /** A subscription's deliveries, newest event first, optionally in one state. */
-  public Page<Delivery> deliveries(UUID id, DeliveryState state, int limit, String cursor) {
-    get(id);
+  public Page<Delivery> deliveries(
+      Caller caller, UUID id, DeliveryState state, int limit, String cursor) {
+    get(caller, id);
     String scope = "webhook-deliveries|" + id + "|" + (state == null ? "" : state.name());
     OptionalLong before =
         cursor == null

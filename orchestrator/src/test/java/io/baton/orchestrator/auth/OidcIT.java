@@ -46,7 +46,9 @@ import tools.jackson.databind.JsonNode;
       "baton.recovery.automatic=false",
       "baton.cluster.local.agents=false",
       "baton.security.oidc.audiences=baton",
-      "baton.security.oidc.group-mappings.ml-leads=research:maintainer"
+      "baton.security.oidc.group-mappings.ml-leads=research:maintainer",
+      "baton.security.rate-limits.writes-per-second=1",
+      "baton.security.rate-limits.write-burst=3"
     })
 class OidcIT {
 
@@ -144,6 +146,25 @@ class OidcIT {
     Api.Response jobs = nobody.get("/api/v1/jobs?limit=500");
     assertThat(jobs.status()).isEqualTo(200);
     assertThat(jobs.json().get("items").size()).isZero();
+  }
+
+  @Test
+  void anIdentityOverItsWriteRateGets429AndNothingIsDone() {
+    Api frank = anonymous.as(jwt(claims("frank", "baton-ratelimit-member").build(), KEY));
+    Api grace = anonymous.as(jwt(claims("grace", "baton-ratelimit-member").build(), KEY));
+    List<Integer> statuses = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      statuses.add(frank.post("/api/v1/jobs", aSpec().with("team", "ratelimit").json()).status());
+    }
+    assertThat(statuses.subList(0, 3)).containsOnly(201);
+    Api.Response limited = frank.post("/api/v1/jobs", aSpec().with("team", "ratelimit").json());
+    limited.problem(429, "rate-limited");
+    assertThat(limited.header("Retry-After")).hasValueSatisfying(v -> assertThat(v).isNotBlank());
+    assertThat(frank.get("/api/v1/jobs?team=ratelimit&limit=500").json().get("items").size())
+        .isEqualTo((int) statuses.stream().filter(s -> s == 201).count());
+    assertThat(grace.post("/api/v1/jobs", aSpec().with("team", "ratelimit").json()).status())
+        .as("another identity has a bucket of its own")
+        .isEqualTo(201);
   }
 
   private static JWTClaimsSet.Builder claims(String subject, String... groups) {

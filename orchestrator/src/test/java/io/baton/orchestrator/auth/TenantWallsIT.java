@@ -22,6 +22,10 @@ import tools.jackson.databind.JsonNode;
 class TenantWallsIT extends IntegrationTest {
 
   @LocalServerPort int port;
+
+  @org.springframework.beans.factory.annotation.Autowired
+  org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
   Api admin;
 
   @BeforeEach
@@ -276,6 +280,53 @@ class TenantWallsIT extends IntegrationTest {
     JsonNode node =
         admin.post("/api/v1/admin/nodes/walls-node-1/tokens", "{\"pool\":\"ascend-910b\"}").json();
     admin.as(node.get("token").asString()).get("/api/v1/jobs").problem(403, "forbidden");
+  }
+
+  @Test
+  void aCheckpointCannotBePromotedToAnotherTeamsEndpoint() {
+    String teamA = team();
+    String teamB = team();
+    Api memberA = as(token(teamA, "member"));
+    String job =
+        memberA
+            .post("/api/v1/jobs", aSpec().with("team", teamA).json())
+            .json()
+            .get("id")
+            .asString();
+    java.time.OffsetDateTime now = java.time.OffsetDateTime.now();
+    String checkpoint = UUID.randomUUID().toString();
+    jdbc.sql(
+            """
+            INSERT INTO checkpoints (id, job_id, step, path, rank, reported_at, data)
+            VALUES (CAST(:id AS uuid), CAST(:job AS uuid), 100, 'step-100/model.bin', 0, :now, '{}')
+            """)
+        .param("id", checkpoint)
+        .param("job", job)
+        .param("now", now)
+        .update();
+    String endpoint = "walls-" + teamB;
+    jdbc.sql(
+            """
+            INSERT INTO endpoints (name, pool, state, desired_replicas, created_at, updated_at, team)
+            VALUES (:name, 'nvidia-h100', 'EMPTY', 1, :now, :now, :team)
+            """)
+        .param("name", endpoint)
+        .param("now", now)
+        .param("team", teamB)
+        .update();
+
+    memberA
+        .post(
+            "/api/v1/promotions",
+            "{\"checkpointId\":\"" + checkpoint + "\",\"endpoint\":\"" + endpoint + "\"}")
+        .problem(403, "forbidden");
+    memberA.get("/api/v1/endpoints/" + endpoint).problem(404, "not-found");
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM promotions WHERE endpoint = :e")
+                .param("e", endpoint)
+                .query(Long.class)
+                .single())
+        .isZero();
   }
 
   private static List<String> ids(JsonNode page) {

@@ -28,7 +28,7 @@ class CheckpointDirRefusedIT extends IntegrationTest {
 
   @Test
   void aCheckpointDirectoryLinkedOutOfTheJobsOwnFailsTheJobBeforeAnyRankStarts() throws Exception {
-    Api api = new Api(port);
+    Api api = new Api(port, adminToken());
     Path outside = Files.createTempDirectory("baton-outside-");
     JsonNode created =
         api.post("/api/v1/jobs", aSpec().with("checkpoint", Map.of("dir", "out")).json()).json();

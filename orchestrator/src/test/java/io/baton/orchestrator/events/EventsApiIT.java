@@ -2,12 +2,16 @@ package io.baton.orchestrator.events;
 
 import static io.baton.orchestrator.support.Specs.aSpec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.baton.orchestrator.support.Api;
 import io.baton.orchestrator.support.IntegrationTest;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +22,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.mock.web.MockHttpServletRequest;
 import tools.jackson.databind.JsonNode;
 
 class EventsApiIT extends IntegrationTest {
 
   @LocalServerPort int port;
+  @Autowired EventStream stream;
+  @Autowired EventsProperties properties;
   Api api;
 
   @BeforeEach
@@ -89,6 +97,78 @@ class EventsApiIT extends IntegrationTest {
     }
   }
 
+  @Test
+  void streamsOverTheCallersCapGet429AndAClosedStreamFreesItsPlace() throws Exception {
+    JsonNode first = viewerToken("streams-1");
+    JsonNode second = viewerToken("streams-2");
+    String token = first.get("token").asString();
+    String local = "principal:token:" + first.get("id").asString() + ":streams-1";
+    awaitStreamsOf(local, 0);
+    int cap = properties.maxSubscribersPerIdentity();
+    List<RawStream> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < cap; i++) {
+        open.add(RawStream.open(port, "127.0.0.1", token));
+      }
+      assertThat(stream.subscriberCount(local)).isEqualTo(cap);
+
+      Api.Response refused =
+          api.as(token)
+              .send(
+                  HttpRequest.newBuilder(api.uri("/api/v1/events/stream"))
+                      .header("Accept", "text/event-stream")
+                      .GET());
+
+      refused.problem(429, "too-many-streams");
+      assertThat(refused.header("Retry-After")).hasValue("5");
+      try (RawStream other = RawStream.open(port, "127.0.0.1", second.get("token").asString())) {
+        assertThat(
+                stream.subscriberCount(
+                    "principal:token:" + second.get("id").asString() + ":streams-2"))
+            .isEqualTo(1);
+      }
+
+      open.remove(0).close();
+      awaitStreamsOf(local, cap - 1);
+      open.add(RawStream.open(port, "127.0.0.1", token));
+      assertThat(stream.subscriberCount(local)).isEqualTo(cap);
+    } finally {
+      for (RawStream s : open) {
+        s.close();
+      }
+    }
+    awaitStreamsOf(local, 0);
+  }
+
+  @Test
+  void streamsCountAgainstTheAuthenticatedCallerWhenThereIsOne() {
+    MockHttpServletRequest request = new MockHttpServletRequest();
+    request.setRemoteAddr("10.0.0.7");
+    assertThat(EventsController.identity(request)).isEqualTo("address:10.0.0.7");
+
+    request.setUserPrincipal(() -> "token:42:ci");
+    assertThat(EventsController.identity(request)).isEqualTo("principal:token:42:ci");
+  }
+
+  private JsonNode viewerToken(String name) {
+    return api.post(
+            "/api/v1/tokens",
+            "{\"name\":\"" + name + "\",\"grants\":[{\"team\":\"vision\",\"role\":\"viewer\"}]}")
+        .json();
+  }
+
+  /** Waits until the server notices closed streams: every event written tells it. */
+  private void awaitStreamsOf(String identity, int count) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              String id = api.post("/api/v1/jobs", aSpec().json()).json().get("id").asString();
+              api.post("/api/v1/jobs/" + id + "/cancel", "");
+              assertThat(stream.subscriberCount(identity)).isEqualTo(count);
+            });
+  }
+
   private long newestEventId() {
     long after = 0;
     while (true) {
@@ -102,6 +182,47 @@ class EventsApiIT extends IntegrationTest {
   }
 
   record Sse(String id, String name, String data) {}
+
+  /** A stream on a plain socket from a given loopback address, so closing it closes it. */
+  static final class RawStream implements AutoCloseable {
+    private final Socket socket;
+
+    private RawStream(Socket socket) {
+      this.socket = socket;
+    }
+
+    static RawStream open(int port, String from, String token) throws IOException {
+      Socket socket = new Socket();
+      socket.bind(new InetSocketAddress(from, 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /api/v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Authorization: Bearer "
+                      + token
+                      + "\r\nAccept: text/event-stream\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      BufferedReader reader =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      String status = reader.readLine();
+      assertThat(status).startsWith("HTTP/1.1 200");
+      // The first comment of the stream: it is registered and serving.
+      String line;
+      while ((line = reader.readLine()) != null && !line.startsWith(":baton events")) {
+        // headers and chunk sizes
+      }
+      assertThat(line).isNotNull();
+      return new RawStream(socket);
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
 
   /** A live SSE connection read line by line on a background thread. */
   static final class Stream implements AutoCloseable {

@@ -41,7 +41,9 @@ import tools.jackson.databind.node.ObjectNode;
       "baton.nodes.timeout=3s",
       "baton.scheduler.tick-interval=500ms",
       "baton.promotion.reconcile-interval=200ms",
-      "baton.endpoints.reconcile-interval=200ms"
+      "baton.endpoints.reconcile-interval=200ms",
+      "baton.webhooks.allow-http=true",
+      "baton.webhooks.allowed-networks=127.0.0.0/8"
     })
 class PromotionIT {
 

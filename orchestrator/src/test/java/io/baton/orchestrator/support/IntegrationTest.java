@@ -34,6 +34,9 @@ import org.springframework.test.context.DynamicPropertySource;
       "baton.webhooks.allow-http=true",
       "baton.webhooks.allowed-networks=127.0.0.0/8",
       "baton.webhooks.max-per-team=5",
+      // Tests are a few identities sending far more than people would; limits have their own test.
+      "baton.security.rate-limits.read-burst=100000",
+      "baton.security.rate-limits.write-burst=100000",
       "baton.security.token-cache-ttl=2s"
     })
 public abstract class IntegrationTest {

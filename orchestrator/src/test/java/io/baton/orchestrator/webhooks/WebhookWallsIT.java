@@ -41,7 +41,7 @@ class WebhookWallsIT extends IntegrationTest {
 
   @BeforeEach
   void client() {
-    api = new Api(port);
+    api = new Api(port, adminToken());
   }
 
   @AfterEach
