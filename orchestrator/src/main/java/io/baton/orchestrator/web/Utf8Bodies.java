@@ -12,11 +12,11 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 /**
- * Refuses, as malformed JSON, a request body holding a byte that never occurs in UTF-8 (0xC0,
- * 0xC1, 0xF5–0xFF). Jackson 3.1 finds a 0xFF before a member name of up to three bytes that it has
- * seen before ({@code {"\xFFurl": …}}) to be that name, so such a body would be read as valid; the
- * other malformed sequences it refuses itself. MVC bodies only: the agent report servlet reads its
- * own, and what it misreads so is the agent's data, checked by the schema all the same.
+ * Refuses, as malformed JSON, a request body holding a byte that never occurs in UTF-8 (0xC0, 0xC1,
+ * 0xF5–0xFF). Jackson 3.1 finds a 0xFF before a member name of up to three bytes that it has seen
+ * before ({@code {"\xFFurl": …}}) to be that name, so such a body would be read as valid; the other
+ * malformed sequences it refuses itself. MVC bodies only: the agent report servlet reads its own,
+ * and what it misreads so is the agent's data, checked by the schema all the same.
  */
 @ControllerAdvice
 class Utf8Bodies extends RequestBodyAdviceAdapter {

@@ -156,6 +156,20 @@ class HostileRequestsIT extends IntegrationTest {
   }
 
   @Test
+  void parameterNumbersBeyondTheirJavaTypeAre400NamingTheParameter() {
+    for (String target :
+        List.of(
+            "/api/v1/jobs?limit=99999999999999999999",
+            "/api/v1/events?after=-1e308",
+            "/api/v1/events?after=" + "9".repeat(400),
+            "/api/v1/jobs/" + UUID.randomUUID() + "/logs?rank=1e400")) {
+      JsonNode problem =
+          problem(http.send("GET", target, List.of(admin), null), 400, "invalid-parameter");
+      assertThat(problem.get("errors")).as(target).hasSize(1);
+    }
+  }
+
+  @Test
   void aNulInAQueryParameterNeverReachesTheDatabase() {
     for (String target :
         List.of(
@@ -241,6 +255,28 @@ class HostileRequestsIT extends IntegrationTest {
   }
 
   @Test
+  void aByteThatNeverOccursInUtf8IsMalformedJson() {
+    Map<String, Integer> before = counts();
+    byte[] body =
+        "{\"\u00ffurl\":\"http://127.0.0.1:9/hook\",\"events\":[\"job.*\"]}"
+            .getBytes(StandardCharsets.ISO_8859_1);
+
+    for (int i = 0; i < 2; i++) {
+      JsonNode problem =
+          problem(
+              http.send(
+                  "POST",
+                  "/api/v1/webhooks",
+                  List.of(admin, "Content-Type: application/json"),
+                  body),
+              400,
+              "malformed-json");
+      assertThat(problem.get("detail").asString()).contains("0xFF");
+    }
+    assertThat(counts()).isEqualTo(before);
+  }
+
+  @Test
   void aNullInsideANodeListIs400() {
     Map<String, Integer> before = counts();
 
@@ -275,6 +311,18 @@ class HostileRequestsIT extends IntegrationTest {
                     + job
                     + "\",\"rank\":0,\"time\":\"2026-01-01T00:00:00Z\"}]")
             .replace("\"rawHealth\":\"Warning\"", "\"rawHealth\":\"W\\u0000\"");
+
+    String loneSurrogate =
+        aReport("hostile-agent-node")
+            .replace("\"rawHealth\":\"Warning\"", "\"rawHealth\":\"\\ud800\"");
+    assertThat(
+            http.send(
+                    "POST",
+                    REPORTS,
+                    List.of(token, "Content-Type: application/json"),
+                    bytes(loneSurrogate))
+                .status())
+        .isEqualTo(200);
 
     RawHttp.Response ack =
         http.send(
