@@ -14,6 +14,10 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Schemas reference each other by their {@code $id} under {@value #ID_PREFIX}; those ids are
  * resolved from the classpath, never fetched.
+ *
+ * <p>A floating-point literal that is a whole number too large for a {@code long} ({@code -1e308},
+ * {@code 1E400}) is validated as the integer it is: the validator cannot compare such a literal
+ * with an integer bound, and would fail instead of reporting the field.
  */
 public final class BatonSchemas {
 
@@ -52,7 +56,7 @@ public final class BatonSchemas {
    * @return the violations, empty when the document is valid
    */
   public static List<Violation> validate(String schemaName, JsonNode document) {
-    return schema(schemaName).validate(document).stream()
+    return schema(schemaName).validate(Numbers.integral(document)).stream()
         .map(e -> new Violation(Violation.field(e), e.getKeyword(), e.getMessage()))
         .toList();
   }

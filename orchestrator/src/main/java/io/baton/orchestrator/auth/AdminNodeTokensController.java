@@ -13,6 +13,7 @@ import io.baton.orchestrator.web.Page;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
@@ -62,7 +63,7 @@ class AdminNodeTokensController {
   record BulkIssueRequest(
       @NotBlank String pool,
       @NotEmpty @Size(max = 10000)
-          List<@Pattern(regexp = NODE_NAME) @Size(max = 253) String> nodes) {}
+          List<@NotNull @Pattern(regexp = NODE_NAME) @Size(max = 253) String> nodes) {}
 
   /** A token, shown once. */
   record TokenResource(UUID id, String node, String pool, String token) {}

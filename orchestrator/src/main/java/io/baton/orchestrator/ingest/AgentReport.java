@@ -55,7 +55,7 @@ record AgentReport(
       if (reasons != null && !reasons.isEmpty()) {
         reason.append(reason.isEmpty() ? "" : "; ").append("reasons ").append(reasons);
       }
-      return reason.isEmpty() ? "reported " + health : reason.toString();
+      return reason.isEmpty() ? "reported " + health : JobData.storable(reason.toString());
     }
   }
 

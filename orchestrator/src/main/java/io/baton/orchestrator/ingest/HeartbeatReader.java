@@ -19,9 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>The schema stays the authority: this reader accepts only what it can check completely against
  * {@code agent-report.schema.json} — the common shape, every value of the right type and range —
  * and answers {@code null} ("not sure") for everything else: progress or checkpoints, an unknown or
- * repeated field, a float where an integer belongs, chips out of index order, malformed JSON. The
- * caller then reads the body the thorough way (tree, schema, {@link ReportParser}), which accepts
- * or rejects it with the field named. A test holds the two to the same answers.
+ * repeated field, a float where an integer belongs, chips out of index order, a backslash-u escape
+ * in the chips, malformed JSON. The caller then reads the body the thorough way (tree, schema,
+ * {@link ReportParser}), which accepts or rejects it with the field named. A test holds the two to
+ * the same answers.
  */
 final class HeartbeatReader {
 
@@ -77,7 +78,7 @@ final class HeartbeatReader {
       switch (field) {
         case NODE -> {
           node = string(p, value);
-          if (node == null || !withinLength(node, 1, MAX_NODE_NAME)) {
+          if (node == null || !withinLength(node, 1, MAX_NODE_NAME) || node.indexOf('\0') >= 0) {
             return null;
           }
         }
@@ -119,6 +120,12 @@ final class HeartbeatReader {
             return null;
           }
           chipsJson = JobData.jsonb(new String(body, start, end - start, StandardCharsets.UTF_8));
+          // The slice is stored as it is: an escaped NUL or lone surrogate in it would fail the
+          // batch in PostgreSQL. Agents write UTF-8 without escapes; any escape goes the thorough
+          // way, which checks the strings.
+          if (chipsJson.contains("\\u")) {
+            return null;
+          }
         }
         case PROGRESS, CHECKPOINTS -> {
           // Job data takes the thorough path: it is rare, and it is the data that must not be lost.

@@ -288,7 +288,7 @@ class JobData {
   private void insertCheckpoint(Connection c, Line line, Instant now) throws SQLException {
     JsonNode e = line.entry();
     long step = e.path("step").asLong();
-    String path = e.path("path").asString();
+    String path = storable(e.path("path").asString());
     try (PreparedStatement ps =
         c.prepareStatement(
             """
@@ -342,7 +342,12 @@ class JobData {
   }
 
   private static String text(JsonNode e, String field) {
-    return e.hasNonNull(field) ? e.get(field).asString() : null;
+    return e.hasNonNull(field) ? storable(e.get(field).asString()) : null;
+  }
+
+  /** PostgreSQL's text refuses NUL too; it becomes U+FFFD. */
+  static String storable(String text) {
+    return text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
   }
 
   /** PostgreSQL's jsonb refuses the NUL character that JSON allows; it becomes U+FFFD. */

@@ -3,6 +3,7 @@ package io.baton.orchestrator.promotion;
 import io.baton.orchestrator.problems.BadRequestException;
 import io.baton.orchestrator.security.Caller;
 import io.baton.orchestrator.web.Page;
+import io.baton.orchestrator.web.Text;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
@@ -97,6 +98,10 @@ class PromotionsController {
     if (!value.isString() || value.asString().length() > 1024) {
       throw BadRequestException.invalidParameter(
           name, "must be a string of at most 1024 characters");
+    }
+    if (!Text.isProse(value.asString())) {
+      throw BadRequestException.invalidParameter(
+          name, "must not contain control characters other than tab and line breaks");
     }
     return value.asString();
   }

@@ -6,18 +6,21 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -70,6 +73,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 503, "overloaded", "Overloaded", "The server is busy; retry after a pause."));
   }
 
+  /**
+   * A query string Tomcat could not parse (see also {@link QueryStringFilter}, which refuses most
+   * before a handler runs).
+   */
+  @ExceptionHandler(InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> unparseableQuery(InvalidParameterException e) {
+    return respond(invalidQuery());
+  }
+
+  static ProblemDetail invalidQuery() {
+    return Problems.of(
+        400,
+        "invalid-parameter",
+        "Invalid parameter",
+        "The query string is malformed: a parameter without a name, bad percent-encoding, bytes"
+            + " that are not UTF-8, or too many parameters.");
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e) {
     String reference = UUID.randomUUID().toString();
@@ -103,6 +124,32 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         respond(
             Problems.of(
                 400, "malformed-json", "Malformed JSON", ProblemResponses.describe(e.getCause()))));
+  }
+
+  /**
+   * An {@code Accept} that cannot be parsed or that names nothing this endpoint produces; the
+   * problem document is sent all the same (RFC 9110 lets a server disregard {@code Accept}).
+   */
+  @Override
+  protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+      HttpMediaTypeNotAcceptableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    String accept = request.getHeader(HttpHeaders.ACCEPT);
+    String detail;
+    try {
+      MediaType.parseMediaTypes(accept);
+      detail =
+          "Nothing in Accept can be produced here; this endpoint produces "
+              + (e.getSupportedMediaTypes().isEmpty()
+                  ? "application/json"
+                  : MediaType.toString(e.getSupportedMediaTypes()))
+              + ".";
+    } catch (InvalidMediaTypeException unparseable) {
+      detail = "The Accept header is not a valid list of media types; send application/json.";
+    }
+    return cast(respond(Problems.of(406, "not-acceptable", "Not acceptable", detail)));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.baton.orchestrator.web;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -19,6 +20,12 @@ class ProblemErrorController implements ErrorController {
 
   @RequestMapping("${server.error.path:/error}")
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+    if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION)
+        instanceof InvalidParameterException) {
+      return ResponseEntity.badRequest()
+          .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+          .body(ApiExceptionHandler.invalidQuery());
+    }
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     // Without the container's attribute, the client asked for the error path itself: no such page.
     int status = code instanceof Integer i ? i : 404;

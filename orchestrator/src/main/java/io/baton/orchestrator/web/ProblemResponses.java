@@ -116,6 +116,11 @@ public final class ProblemResponses {
 
   /** Jackson's own words and where, without class names or the echoed source. */
   static String describe(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof Utf8Bodies.NotUtf8Exception notUtf8) {
+        return notUtf8.getMessage();
+      }
+    }
     if (cause instanceof JacksonException jackson) {
       TokenStreamLocation at = jackson.getLocation();
       String where =

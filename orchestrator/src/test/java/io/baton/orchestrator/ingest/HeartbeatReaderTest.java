@@ -53,6 +53,8 @@ class HeartbeatReaderTest {
           "\"" + "n".repeat(253) + "\"",
           "\"" + "n".repeat(254) + "\"",
           "\"\\u0000\"",
+          "\"\\ud800\"",
+          "\"a\\u0001\\u00e9\"",
           "true",
           "-1",
           "0",

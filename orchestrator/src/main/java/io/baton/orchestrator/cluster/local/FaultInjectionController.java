@@ -3,11 +3,14 @@ package io.baton.orchestrator.cluster.local;
 import io.baton.orchestrator.events.Event;
 import io.baton.orchestrator.events.EventLog;
 import io.baton.orchestrator.security.Caller;
+import io.baton.orchestrator.web.Text;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Clock;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -40,7 +43,10 @@ class FaultInjectionController {
 
   /** A chip of a simulated node made to report {@code health} (e.g. FAULT) with {@code code}. */
   record Fault(
-      @NotBlank String node, @NotNull @Min(0) Integer chip, @NotBlank String health, String code) {}
+      @NotBlank @Size(max = 253) @Pattern(regexp = Text.LINE) String node,
+      @NotNull @Min(0) Integer chip,
+      @NotBlank @Size(max = 16) @Pattern(regexp = Text.LINE) String health,
+      @Size(max = 64) @Pattern(regexp = Text.LINE) String code) {}
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   Fault inject(@AuthenticationPrincipal Caller caller, @Valid @RequestBody Fault fault) {
