@@ -28,8 +28,35 @@ public interface ClusterBackend {
   /** The last {@code tail} lines a rank wrote to stdout and stderr. */
   String logs(UUID jobId, int attempt, int rank, int tail);
 
-  /** Where the job's checkpoints live, as the ranks see it (BATON_CHECKPOINT_DIR). */
+  /**
+   * Where the job's checkpoints live, as the ranks see it (BATON_CHECKPOINT_DIR): the job's own
+   * checkpoint directory, or {@code requested} inside it.
+   *
+   * @throws IllegalArgumentException when {@code requested} leaves the job's own directory
+   */
   String checkpointDir(UUID jobId, String requested);
+
+  /**
+   * {@code requested} (null: {@code own} itself) resolved inside {@code own}.
+   *
+   * @throws IllegalArgumentException when it is absolute or climbs out with {@code ..}
+   */
+  static java.nio.file.Path inside(java.nio.file.Path own, String requested) {
+    if (requested == null) {
+      return own;
+    }
+    java.nio.file.Path path = java.nio.file.Path.of(requested);
+    java.nio.file.Path dir = own.resolve(path).normalize();
+    boolean climbs = false;
+    for (java.nio.file.Path name : path) {
+      climbs |= name.toString().equals("..");
+    }
+    if (path.isAbsolute() || climbs || !dir.startsWith(own)) {
+      throw new IllegalArgumentException(
+          "checkpoint directory " + requested + " is not inside the job's directory " + own);
+    }
+    return dir;
+  }
 
   /**
    * Deletes a checkpoint: each of {@code files} (relative to {@code checkpointDir}) that lies in a
@@ -51,6 +78,8 @@ public interface ClusterBackend {
    * @param resumeFrom checkpoint file to resume from; null on a first start
    * @param pool the pool the ranks are placed on; null when the backend need not know
    * @param image the spec's container image; null when the backend need not know
+   * @param secretEnv names of {@code env} entries whose values are secret: a backend that writes
+   *     the environment down somewhere others read (a pod spec) keeps those out of it
    */
   record Launch(
       UUID jobId,
@@ -61,7 +90,25 @@ public interface ClusterBackend {
       String checkpointDir,
       String resumeFrom,
       String pool,
-      String image) {
+      String image,
+      java.util.Set<String> secretEnv) {
+
+    public Launch {
+      secretEnv = secretEnv == null ? java.util.Set.of() : java.util.Set.copyOf(secretEnv);
+    }
+
+    public Launch(
+        UUID jobId,
+        int attempt,
+        List<String> command,
+        Map<String, String> env,
+        List<RankPlacement> ranks,
+        String checkpointDir,
+        String resumeFrom,
+        String pool,
+        String image) {
+      this(jobId, attempt, command, env, ranks, checkpointDir, resumeFrom, pool, image, null);
+    }
 
     public Launch(
         UUID jobId,
@@ -71,7 +118,7 @@ public interface ClusterBackend {
         List<RankPlacement> ranks,
         String checkpointDir,
         String resumeFrom) {
-      this(jobId, attempt, command, env, ranks, checkpointDir, resumeFrom, null, null);
+      this(jobId, attempt, command, env, ranks, checkpointDir, resumeFrom, null, null, null);
     }
   }
 

@@ -184,12 +184,14 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     }
   }
 
+  /**
+   * {@code <data-dir>/checkpoints/<job>}, or the spec's directory inside it; a path that would
+   * leave it (absolute, {@code ..}) is refused, as the spec checks refuse it at submit.
+   */
   @Override
   public String checkpointDir(UUID jobId, String requested) {
-    Path dir =
-        requested == null
-            ? dataDir.resolve("checkpoints").resolve(jobId.toString())
-            : dataDir.resolve(requested);
+    Path own = dataDir.resolve("checkpoints").resolve(jobId.toString()).normalize();
+    Path dir = ClusterBackend.inside(own, requested);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
