@@ -85,8 +85,20 @@ app.kubernetes.io/component: orchestrator
 {{- end }}
 {{- end }}
 
-{{/* What the schema cannot say: pool names are unique. */}}
+{{/* The Secret holding the admin token: an existing one, or the one the chart generates. */}}
+{{- define "baton.adminToken.secretName" -}}
+{{- if .Values.adminToken.existingSecret }}
+{{- .Values.adminToken.existingSecret }}
+{{- else }}
+{{- printf "%s-admin-token" (include "baton.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/* What the schema cannot say: pool names are unique; replicas share one admin token. */}}
 {{- define "baton.validate" -}}
+{{- if and (not .Values.adminToken.existingSecret) (not .Values.adminToken.generate) }}
+{{- fail "adminToken: name the Secret holding the admin token (adminToken.existingSecret), or let the chart generate one (adminToken.generate=true); without it every replica would make up its own" }}
+{{- end }}
 {{- $seen := dict }}
 {{- range .Values.pools }}
 {{- if hasKey $seen .name }}

@@ -126,8 +126,7 @@ final class Orchestrator implements AutoCloseable {
   java.util.Map<String, Double> metric(String name) throws Exception {
     HttpResponse<String> response =
         http.send(
-            request("/actuator/metrics/" + name).build(),
-            HttpResponse.BodyHandlers.ofString());
+            request("/actuator/metrics/" + name).build(), HttpResponse.BodyHandlers.ofString());
     java.util.Map<String, Double> values = new java.util.HashMap<>();
     if (response.statusCode() == 200) {
       for (tools.jackson.databind.JsonNode m : JSON.readTree(response.body()).get("measurements")) {

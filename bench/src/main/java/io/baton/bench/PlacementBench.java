@@ -1,6 +1,5 @@
 package io.baton.bench;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,7 +184,11 @@ final class PlacementBench {
       List<Future<Integer>> done = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
         done.add(
-            clients.submit(() -> orchestrator.post("/api/v1/jobs", spec, orchestrator.adminToken()).statusCode()));
+            clients.submit(
+                () ->
+                    orchestrator
+                        .post("/api/v1/jobs", spec, orchestrator.adminToken())
+                        .statusCode()));
       }
       for (Future<Integer> status : done) {
         if (status.get() != 201) {
@@ -237,8 +240,7 @@ final class PlacementBench {
               orchestrator
                   .http
                   .send(
-                      orchestrator.request("/api/v1/events?limit=500")
-                          .build(),
+                      orchestrator.request("/api/v1/events?limit=500").build(),
                       HttpResponse.BodyHandlers.ofString())
                   .body());
       for (JsonNode e : events.get("items")) {

@@ -204,9 +204,7 @@ final class PromotionBench {
     JsonNode last = null;
     while (Instant.now().isBefore(deadline)) {
       HttpResponse<String> response =
-          o.http.send(
-              o.request(path).build(),
-              HttpResponse.BodyHandlers.ofString());
+          o.http.send(o.request(path).build(), HttpResponse.BodyHandlers.ofString());
       last = JSON.readTree(response.body());
       if (response.statusCode() == 200 && done.test(last)) {
         return last;

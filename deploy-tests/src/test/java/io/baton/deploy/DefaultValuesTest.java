@@ -46,7 +46,12 @@ class DefaultValuesTest {
             "Deployment/baton",
             "PodDisruptionBudget/baton",
             "DaemonSet/baton-agent-ascend-910b",
-            "DaemonSet/baton-agent-nvidia-h100");
+            "DaemonSet/baton-agent-nvidia-h100",
+            "NetworkPolicy/baton-default-deny",
+            "NetworkPolicy/baton-orchestrator",
+            "NetworkPolicy/baton-agents",
+            "NetworkPolicy/baton-ranks",
+            "NetworkPolicy/baton-replicas");
   }
 
   @Test
@@ -204,7 +209,7 @@ class DefaultValuesTest {
   }
 
   @Test
-  void everyAgentReportsWithItsNodesTokenAndTailsTheProgressDirectory() {
+  void everyAgentReportsWithItsPodsServiceAccountTokenAndTailsTheProgressDirectory() {
     for (String pool : List.of("ascend-910b", "nvidia-h100")) {
       Node pod = manifests.node("DaemonSet", "baton-agent-" + pool).at("spec.template.spec");
       Node agent = pod.at("containers").item("agent");
@@ -212,17 +217,25 @@ class DefaultValuesTest {
           .startsWith("java", "-jar", "/opt/baton/baton-agent.jar", "run")
           .containsSubsequence("--orchestrator", "http://baton:8080")
           .containsSubsequence("--node", "$(NODE_NAME)")
-          .containsSubsequence("--token-file", "/var/run/baton/tokens/$(NODE_NAME)")
+          .containsSubsequence("--token-file", "/var/run/baton/service-account/token")
           .containsSubsequence("--interval", "5s")
           .containsSubsequence("--progress-dir", "/var/lib/baton/progress");
       assertThat(agent.at("env").item("NODE_NAME").at("valueFrom.fieldRef.fieldPath").text())
           .isEqualTo("spec.nodeName");
-      assertThat(pod.at("volumes").item("tokens").at("secret.secretName").text())
-          .isEqualTo("baton-node-tokens");
-      assertThat(agent.at("volumeMounts").item("tokens").map())
-          .containsEntry("mountPath", "/var/run/baton/tokens")
-          .containsEntry("readOnly", true)
-          .doesNotContainKey("subPath");
+      Node projected = pod.at("volumes").item("service-account-token").at("projected.sources");
+      assertThat(projected.list())
+          .singleElement()
+          .isEqualTo(
+              Map.of(
+                  "serviceAccountToken",
+                  Map.of("audience", "baton", "expirationSeconds", 3600, "path", "token")));
+      assertThat(pod.at("volumes").list())
+          .noneMatch(v -> Node.of(v).has("secret"))
+          .as("no Secret holding every node's token");
+      assertThat(agent.at("volumeMounts").item("service-account-token").map())
+          .containsEntry("mountPath", "/var/run/baton/service-account")
+          .containsEntry("readOnly", true);
+      assertThat(pod.at("serviceAccountName").text()).isEqualTo("baton-agent");
       assertThat(Agents.hostMounts(pod))
           .containsEntry("/var/lib/baton/progress", "/var/lib/baton/progress");
       assertThat(Agents.readOnlyMounts(agent)).contains("/var/lib/baton/progress");

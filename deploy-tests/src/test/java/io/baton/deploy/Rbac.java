@@ -31,7 +31,8 @@ final class Rbac {
   }
 
   /** Resources that are not namespaced: granted by the ClusterRole. */
-  private static final Set<String> CLUSTER_SCOPED = Set.of("core/nodes");
+  private static final Set<String> CLUSTER_SCOPED =
+      Set.of("core/nodes", "authentication.k8s.io/tokenreviews");
 
   /** The rules as {@code group/resource[/sub]:verb}, the core group as {@code core}. */
   static Set<String> calls(Node role) {

@@ -31,7 +31,7 @@ class ValuesOptionsTest {
                 .value())
         .isEqualTo(8080);
     assertThat(manifests.node("ClusterRole", "ml-platform-prod-baton").at("rules").list())
-        .hasSize(1);
+        .hasSize(2);
   }
 
   @Test

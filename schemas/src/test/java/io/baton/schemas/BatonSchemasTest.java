@@ -48,6 +48,8 @@ class BatonSchemasTest {
         "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,\"checkpoint\":{\"everySteps\":0,\"dir\":\"/c\"}}|checkpoint.everySteps|minimum",
         "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\",3],\"chipsPerNode\":1}|command[1]|type",
         "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,\"promotion\":{\"select\":\"best\",\"endpoint\":\"e\"}}|promotion.metric|required",
+        "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,\"secretEnv\":[\"A\",\"A\"]}|secretEnv|uniqueItems",
+        "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,\"secretEnv\":[\"not-a-name\"]}|secretEnv[0]|pattern",
       })
   void invalidSpecsNameTheField(String json, String field, String keyword) {
     List<Violation> violations = BatonSchemas.validate(BatonSchemas.JOB_SPEC, JSON.readTree(json));
@@ -59,6 +61,15 @@ class BatonSchemasTest {
               assertThat(v.keyword()).isEqualTo(keyword);
               assertThat(v.message()).isNotBlank();
             });
+  }
+
+  @Test
+  void secretEnvNamesEnvEntries() {
+    String spec =
+        "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,"
+            + "\"env\":{\"WANDB_API_KEY\":\"k\",\"LR\":\"0.1\"},\"secretEnv\":[\"WANDB_API_KEY\"]}";
+
+    assertThat(BatonSchemas.validate(BatonSchemas.JOB_SPEC, JSON.readTree(spec))).isEmpty();
   }
 
   @Test

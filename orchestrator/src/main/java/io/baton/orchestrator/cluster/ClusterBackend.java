@@ -43,6 +43,28 @@ public interface ClusterBackend {
   String checkpointDir(UUID jobId, String requested);
 
   /**
+   * {@code requested} (null: {@code own} itself) resolved inside {@code own}.
+   *
+   * @throws IllegalArgumentException when it is absolute or climbs out with {@code ..}
+   */
+  static java.nio.file.Path inside(java.nio.file.Path own, String requested) {
+    if (requested == null) {
+      return own;
+    }
+    java.nio.file.Path path = java.nio.file.Path.of(requested);
+    java.nio.file.Path dir = own.resolve(path).normalize();
+    boolean climbs = false;
+    for (java.nio.file.Path name : path) {
+      climbs |= name.toString().equals("..");
+    }
+    if (path.isAbsolute() || climbs || !dir.startsWith(own)) {
+      throw new IllegalArgumentException(
+          "checkpoint directory " + requested + " is not inside the job's directory " + own);
+    }
+    return dir;
+  }
+
+  /**
    * Deletes a checkpoint: each of {@code files} (relative to {@code checkpointDir}) that lies in a
    * subdirectory of it takes that whole first-level subdirectory (e.g. {@code step-100/}) with it;
    * a file directly in it goes alone. Files already gone are no error.
@@ -62,6 +84,8 @@ public interface ClusterBackend {
    * @param resumeFrom checkpoint file to resume from; null on a first start
    * @param pool the pool the ranks are placed on; null when the backend need not know
    * @param image the spec's container image; null when the backend need not know
+   * @param secretEnv names of {@code env} entries whose values are secret: a backend that writes
+   *     the environment down somewhere others read (a pod spec) keeps those out of it
    */
   record Launch(
       UUID jobId,
@@ -72,7 +96,25 @@ public interface ClusterBackend {
       String checkpointDir,
       String resumeFrom,
       String pool,
-      String image) {
+      String image,
+      java.util.Set<String> secretEnv) {
+
+    public Launch {
+      secretEnv = secretEnv == null ? java.util.Set.of() : java.util.Set.copyOf(secretEnv);
+    }
+
+    public Launch(
+        UUID jobId,
+        int attempt,
+        List<String> command,
+        Map<String, String> env,
+        List<RankPlacement> ranks,
+        String checkpointDir,
+        String resumeFrom,
+        String pool,
+        String image) {
+      this(jobId, attempt, command, env, ranks, checkpointDir, resumeFrom, pool, image, null);
+    }
 
     public Launch(
         UUID jobId,
@@ -82,7 +124,7 @@ public interface ClusterBackend {
         List<RankPlacement> ranks,
         String checkpointDir,
         String resumeFrom) {
-      this(jobId, attempt, command, env, ranks, checkpointDir, resumeFrom, null, null);
+      this(jobId, attempt, command, env, ranks, checkpointDir, resumeFrom, null, null, null);
     }
   }
 

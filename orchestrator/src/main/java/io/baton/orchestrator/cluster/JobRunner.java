@@ -188,7 +188,8 @@ public class JobRunner implements SmartLifecycle {
         backend.checkpointDir(job.id(), checkpointRequest(job)),
         job.recovery().resumeFrom(),
         job.spec().pool(),
-        job.spec().image());
+        job.spec().image(),
+        java.util.Set.copyOf(job.spec().secretEnv()));
   }
 
   private static String checkpointRequest(Job job) {

@@ -37,8 +37,10 @@ class EventStream implements SmartLifecycle {
   private final StreamCaps caps;
   private final Clock clock;
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+
   /** Made at each start: a stopped context (a paused test context, say) may be started again. */
   private volatile ExecutorService senders;
+
   private ScheduledExecutorService poller;
   private Instant lastHeartbeat;
 

@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * A job as the API shows it ({@code schemas/job.schema.json}): one GET gives a dashboard everything
- * it draws.
+ * it draws. Every way the API renders a job goes through {@link #of}, which masks the values of the
+ * spec's {@code secretEnv}.
  */
 record JobResource(
     UUID id,
@@ -26,10 +27,19 @@ record JobResource(
     Job.ProgressSummary progress,
     Job.CheckpointRef latestCheckpoint) {
 
+  /** The job with its secret environment values masked. */
   static JobResource of(Job job) {
+    return of(job, false);
+  }
+
+  /**
+   * @param redactAllEnv mask every environment value, not only the {@code secretEnv} ones (a hook
+   *     for teams that want none of their environment shown back)
+   */
+  static JobResource of(Job job, boolean redactAllEnv) {
     return new JobResource(
         job.id(),
-        job.spec(),
+        job.spec().redacted(redactAllEnv),
         job.state(),
         job.reason(),
         job.createdAt(),

@@ -1,12 +1,19 @@
 package io.baton.orchestrator.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a team submits: {@code schemas/job-spec.schema.json} as a record, defaults applied.
  * Validated against the schema before it is bound, so the fields here are well-formed.
+ *
+ * @param secretEnv names of {@code env} entries whose values are secret: the API shows them as
+ *     {@link #MASK} ({@link #redacted}), and the Kubernetes backend passes them to the ranks
+ *     through a Secret instead of the pod spec
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(
@@ -16,6 +23,7 @@ public record JobSpec(
     String image,
     List<String> command,
     Map<String, String> env,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> secretEnv,
     Map<String, String> labels,
     Integer nodes,
     Integer chipsPerNode,
@@ -28,13 +36,64 @@ public record JobSpec(
   public static final int DEFAULT_PRIORITY = 0;
   public static final int DEFAULT_MAX_RESTARTS = 3;
 
+  /** What the API shows instead of a redacted environment value. */
+  public static final String MASK = "******";
+
   public JobSpec {
     command = command == null ? List.of() : List.copyOf(command);
     env = env == null ? Map.of() : Map.copyOf(env);
+    secretEnv = secretEnv == null ? List.of() : List.copyOf(secretEnv);
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     nodes = nodes == null ? DEFAULT_NODES : nodes;
     priority = priority == null ? DEFAULT_PRIORITY : priority;
     maxRestarts = maxRestarts == null ? DEFAULT_MAX_RESTARTS : maxRestarts;
+  }
+
+  /** The spec as the API shows it: every {@code secretEnv} value masked, the names kept. */
+  public JobSpec redacted() {
+    return redacted(Set.copyOf(secretEnv));
+  }
+
+  /**
+   * The spec with the values of {@code names} masked, besides the {@code secretEnv} ones; {@code
+   * allEnv} masks every value (a team that wants none of its environment shown back).
+   */
+  public JobSpec redacted(boolean allEnv) {
+    return allEnv ? redacted(env.keySet()) : redacted();
+  }
+
+  /** The spec with the values of {@code names} and of {@code secretEnv} masked. */
+  public JobSpec redacted(Set<String> names) {
+    Set<String> masked = new LinkedHashSet<>(secretEnv);
+    masked.addAll(names);
+    masked.retainAll(env.keySet());
+    if (masked.isEmpty()) {
+      return this;
+    }
+    Map<String, String> shown = new LinkedHashMap<>(env);
+    masked.forEach(name -> shown.put(name, MASK));
+    return new JobSpec(
+        name,
+        team,
+        pool,
+        image,
+        command,
+        shown,
+        secretEnv,
+        labels,
+        nodes,
+        chipsPerNode,
+        priority,
+        maxRestarts,
+        checkpoint,
+        promotion);
+  }
+
+  /** The environment entries that are not secret. */
+  public Map<String, String> plainEnv() {
+    Map<String, String> plain = new LinkedHashMap<>(env);
+    plain.keySet().removeAll(secretEnv);
+    return plain;
   }
 
   /** Chips the whole gang needs. */

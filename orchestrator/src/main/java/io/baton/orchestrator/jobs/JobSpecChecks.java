@@ -13,7 +13,9 @@ import java.util.TreeSet;
 
 /**
  * Checks of a well-formed spec against the fleet: does the pool exist, is it a training pool, can
- * it ever hold the gang. Pure: the pools are passed in.
+ * it ever hold the gang; and the walls between tenants: a checkpoint directory stays inside the
+ * job's own directory, secret environment names name environment entries. Pure: the pools are
+ * passed in.
  */
 @Decision
 public final class JobSpecChecks {
@@ -99,7 +101,48 @@ public final class JobSpecChecks {
                 "'" + name + "' is set by Baton's launch contract and cannot be overridden"));
       }
     }
+    violations.addAll(secretEnv(spec));
+    if (spec.checkpoint() != null && spec.checkpoint().dir() != null) {
+      checkpointDir(spec.checkpoint().dir())
+          .ifPresent(problem -> violations.add(new FieldViolation("checkpoint.dir", problem)));
+    }
     return violations;
+  }
+
+  private static List<FieldViolation> secretEnv(JobSpec spec) {
+    List<FieldViolation> violations = new ArrayList<>();
+    for (int i = 0; i < spec.secretEnv().size(); i++) {
+      String name = spec.secretEnv().get(i);
+      if (!spec.env().containsKey(name)) {
+        violations.add(
+            new FieldViolation(
+                "secretEnv[" + i + "]", "'" + name + "' is not a name of an env entry"));
+      }
+    }
+    return violations;
+  }
+
+  /**
+   * Why a requested checkpoint directory is refused, if it is: it is taken relative to the job's
+   * own checkpoint directory ({@code checkpoints/<job id>/} on the data directory or the volume),
+   * so it must be relative and may not climb out with {@code ..}.
+   */
+  public static Optional<String> checkpointDir(String dir) {
+    String normalized = dir.replace('\\', '/');
+    if (normalized.startsWith("/") || normalized.matches("^[A-Za-z]:.*")) {
+      return Optional.of(
+          "'"
+              + dir
+              + "' is absolute; give a path relative to the job's own checkpoint directory"
+              + " (checkpoints/<job id>/)");
+    }
+    for (String segment : normalized.split("/")) {
+      if (segment.equals("..")) {
+        return Optional.of(
+            "'" + dir + "' contains '..'; it must stay inside the job's own checkpoint directory");
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -44,12 +44,17 @@ class JobsController {
     if (submission.replayed()) {
       response.header("Idempotent-Replayed", "true");
     }
-    return response.body(JobResource.of(job));
+    return response.body(resource(job));
+  }
+
+  /** The job as the API shows it: secret env values masked, all of them if the team says so. */
+  private JobResource resource(Job job) {
+    return JobResource.of(job, jobs.redactsAllEnv(job.spec().team()));
   }
 
   @GetMapping("/{id}")
   JobResource get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
-    return JobResource.of(jobs.get(caller, id));
+    return resource(jobs.get(caller, id));
   }
 
   @GetMapping
@@ -61,12 +66,12 @@ class JobsController {
       @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
       @RequestParam(required = false) String cursor) {
     Page<Job> page = jobs.list(caller, new JobQuery(state, team, pool), limit, cursor);
-    return new Page<>(page.items().stream().map(JobResource::of).toList(), page.nextCursor());
+    return new Page<>(page.items().stream().map(this::resource).toList(), page.nextCursor());
   }
 
   @PostMapping("/{id}/cancel")
   JobResource cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
-    return JobResource.of(jobs.cancel(caller, id));
+    return resource(jobs.cancel(caller, id));
   }
 
   /** {@code {"points": [...]}}: the series a loss curve is drawn from, in step order. */

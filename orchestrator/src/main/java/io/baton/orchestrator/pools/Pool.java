@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param resourceName the Kubernetes extended resource of a chip
  * @param topologyLabel node label whose value groups nodes that talk fast to each other
  * @param tolerations taints of the pool's nodes that its workloads tolerate on Kubernetes
+ * @param runAsRoot whether the pool's workloads must run as root on Kubernetes (a runtime that
+ *     needs it); default false: they run as a non-root user under the restricted Pod Security
+ *     profile
  */
 public record Pool(
     @NotBlank @Pattern(regexp = "[a-z0-9]([-a-z0-9]*[a-z0-9])?") String name,
@@ -31,12 +34,37 @@ public record Pool(
     @DefaultValue Map<String, String> nodeLabels,
     @NotBlank String resourceName,
     @DefaultValue("topology.baton.io/group") String topologyLabel,
-    @DefaultValue List<Toleration> tolerations) {
+    @DefaultValue List<Toleration> tolerations,
+    @DefaultValue("false") boolean runAsRoot) {
 
   @ConstructorBinding
   public Pool {
     nodeLabels = Map.copyOf(nodeLabels);
     tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
+  }
+
+  /** A pool whose workloads run as a non-root user. */
+  public Pool(
+      String name,
+      PoolRole role,
+      String accelerator,
+      int nodes,
+      int chipsPerNode,
+      Map<String, String> nodeLabels,
+      String resourceName,
+      String topologyLabel,
+      List<Toleration> tolerations) {
+    this(
+        name,
+        role,
+        accelerator,
+        nodes,
+        chipsPerNode,
+        nodeLabels,
+        resourceName,
+        topologyLabel,
+        tolerations,
+        false);
   }
 
   /** A pool whose nodes carry no taints its workloads must tolerate. */

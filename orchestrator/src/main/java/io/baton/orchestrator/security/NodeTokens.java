@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -28,6 +29,12 @@ import org.springframework.stereotype.Service;
  * checked; every cached token is checked again in one query each half of that time, so a fleet
  * reporting every few seconds costs one lookup per token when it starts, not one per token per
  * interval, and a revocation on another replica takes effect within the TTL.
+ *
+ * <p>A token without the node-token prefix is, when a {@link NodeIdentityReview} is configured (the
+ * Kubernetes backend with agent authentication on), an agent's service-account token: it is
+ * reviewed once and its answer cached until the review says (not revalidated in bulk: the review
+ * itself bounds it). Refused ones are remembered for the TTL too, so a client retrying a bad token
+ * does not turn every request into a review.
  */
 @Service
 public class NodeTokens implements SmartLifecycle {
@@ -41,13 +48,20 @@ public class NodeTokens implements SmartLifecycle {
   private final SecurityProperties properties;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final Map<String, Instant> refused = new ConcurrentHashMap<>();
+  private final ObjectProvider<NodeIdentityReview> reviews;
 
   private volatile ScheduledExecutorService revalidator;
 
-  NodeTokens(JdbcClient jdbc, SecurityProperties properties, Clock clock) {
+  NodeTokens(
+      JdbcClient jdbc,
+      SecurityProperties properties,
+      Clock clock,
+      ObjectProvider<NodeIdentityReview> reviews) {
     this.jdbc = jdbc;
     this.properties = properties;
     this.clock = clock;
+    this.reviews = reviews;
   }
 
   /** A token just issued: the only time its plain text is known. */
@@ -110,8 +124,12 @@ public class NodeTokens implements SmartLifecycle {
     String key = HexFormat.of().formatHex(hash);
     Instant now = clock.instant();
     Cached cached = cache.get(key);
-    if (cached != null && now.isBefore(cached.checked().plus(properties.tokenCacheTtl()))) {
+    if (cached != null && cached.trusted(now, properties.tokenCacheTtl())) {
       return cached.node();
+    }
+    NodeIdentityReview review = token.startsWith(PREFIX) ? null : reviews.getIfAvailable();
+    if (review != null) {
+      return reviewed(review, token, key, now);
     }
     Optional<String> node =
         jdbc.sql("SELECT node FROM node_tokens WHERE token_hash = :hash AND revoked_at IS NULL")
@@ -122,15 +140,33 @@ public class NodeTokens implements SmartLifecycle {
       cache.remove(key);
       throw new UnauthorizedException("Unknown or revoked node token.");
     }
-    cache.put(key, new Cached(node.get(), now));
+    cache.put(key, new Cached(node.get(), now, null));
     return node.get();
+  }
+
+  private String reviewed(NodeIdentityReview review, String token, String key, Instant now) {
+    Instant refusedAt = refused.get(key);
+    if (refusedAt != null && now.isBefore(refusedAt.plus(properties.tokenCacheTtl()))) {
+      throw new UnauthorizedException("Unknown, expired or foreign agent token.");
+    }
+    Optional<NodeIdentityReview.Reviewed> answer = review.review(token);
+    if (answer.isEmpty() || !now.isBefore(answer.get().trustedUntil())) {
+      if (refused.size() >= 10_000) {
+        refused.clear();
+      }
+      refused.put(key, now);
+      cache.remove(key);
+      throw new UnauthorizedException("Unknown, expired or foreign agent token.");
+    }
+    refused.remove(key);
+    cache.put(key, new Cached(answer.get().node(), now, answer.get().trustedUntil()));
+    return answer.get().node();
   }
 
   /** Whether the token is cached and trusted now, without a lookup. */
   boolean trusts(String token) {
     Cached cached = cache.get(HexFormat.of().formatHex(BearerTokens.sha256(token)));
-    return cached != null
-        && clock.instant().isBefore(cached.checked().plus(properties.tokenCacheTtl()));
+    return cached != null && cached.trusted(clock.instant(), properties.tokenCacheTtl());
   }
 
   /**
@@ -139,7 +175,10 @@ public class NodeTokens implements SmartLifecycle {
    */
   void revalidate() {
     Instant started = clock.instant();
-    List<Map.Entry<String, Cached>> entries = List.copyOf(cache.entrySet());
+    cache.entrySet().removeIf(e -> e.getValue().reviewed() && !e.getValue().trusted(started, null));
+    refused.values().removeIf(at -> !started.isBefore(at.plus(properties.tokenCacheTtl())));
+    List<Map.Entry<String, Cached>> entries =
+        cache.entrySet().stream().filter(e -> !e.getValue().reviewed()).toList();
     for (int from = 0; from < entries.size(); from += 5_000) {
       List<Map.Entry<String, Cached>> chunk =
           entries.subList(from, Math.min(entries.size(), from + 5_000));
@@ -158,7 +197,7 @@ public class NodeTokens implements SmartLifecycle {
       for (Map.Entry<String, Cached> entry : chunk) {
         if (valid.contains(entry.getKey())) {
           cache.replace(
-              entry.getKey(), entry.getValue(), new Cached(entry.getValue().node(), started));
+              entry.getKey(), entry.getValue(), new Cached(entry.getValue().node(), started, null));
         } else {
           cache.remove(entry.getKey(), entry.getValue());
         }
@@ -206,7 +245,17 @@ public class NodeTokens implements SmartLifecycle {
   }
 
   /**
-   * @param checked when the token was last found valid in the database
+   * @param checked when the token was last found valid (in the database, or by a review)
+   * @param until for a reviewed token, when its review stops holding; null for node tokens
    */
-  private record Cached(String node, Instant checked) {}
+  private record Cached(String node, Instant checked, Instant until) {
+
+    boolean reviewed() {
+      return until != null;
+    }
+
+    boolean trusted(Instant now, java.time.Duration ttl) {
+      return reviewed() ? now.isBefore(until) : now.isBefore(checked.plus(ttl));
+    }
+  }
 }

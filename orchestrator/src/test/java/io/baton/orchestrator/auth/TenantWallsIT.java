@@ -179,6 +179,33 @@ class TenantWallsIT extends IntegrationTest {
   }
 
   @Test
+  void teamPoliciesSetTheCeilingAndMayHideEveryEnvValue() {
+    Api urgent = as(token("urgent", "member"));
+    assertThat(
+            urgent
+                .post("/api/v1/jobs", aSpec().with("team", "urgent").with("priority", 500).json())
+                .status())
+        .isEqualTo(201);
+    urgent
+        .post("/api/v1/jobs", aSpec().with("team", "urgent").with("priority", 501).json())
+        .problem(422, "job-spec-rejected");
+
+    Api secretive = as(token("secretive", "member"));
+    JsonNode job =
+        secretive
+            .post(
+                "/api/v1/jobs",
+                aSpec()
+                    .with("team", "secretive")
+                    .with("env", java.util.Map.of("WANDB_PROJECT", "p1", "HF_TOKEN", "hf_x"))
+                    .json())
+            .json();
+    String shown = admin.get("/api/v1/jobs/" + job.get("id").asString()).body();
+    assertThat(job.toString()).doesNotContain("hf_x").doesNotContain("p1");
+    assertThat(shown).doesNotContain("hf_x").doesNotContain("\"p1\"").contains("WANDB_PROJECT");
+  }
+
+  @Test
   void anotherTeamsJobDoesNotExistForACallerAndViewersMayNotCancel() {
     String teamA = team();
     String teamB = team();

@@ -120,6 +120,7 @@ class JobLifecycleIT extends IntegrationTest {
                 List.of("true"),
                 null,
                 null,
+                null,
                 1,
                 1,
                 null,

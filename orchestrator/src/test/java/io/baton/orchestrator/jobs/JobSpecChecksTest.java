@@ -1,6 +1,7 @@
 package io.baton.orchestrator.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.baton.orchestrator.pools.Pool;
 import io.baton.orchestrator.pools.PoolRole;
@@ -19,8 +20,82 @@ class JobSpecChecksTest {
   static final List<Pool> POOLS = List.of(ASCEND, NVIDIA);
 
   static JobSpec spec(String pool, int nodes, int chips, Map<String, String> env) {
+    return spec(pool, nodes, chips, env, null, null);
+  }
+
+  static JobSpec spec(
+      String pool,
+      int nodes,
+      int chips,
+      Map<String, String> env,
+      List<String> secretEnv,
+      JobSpec.CheckpointSpec checkpoint) {
     return new JobSpec(
-        "j", "t", pool, null, List.of("x"), env, null, nodes, chips, null, null, null, null);
+        "j",
+        "t",
+        pool,
+        null,
+        List.of("x"),
+        env,
+        secretEnv,
+        null,
+        nodes,
+        chips,
+        null,
+        null,
+        checkpoint,
+        null);
+  }
+
+  static JobSpec withCheckpointDir(String dir) {
+    return spec("ascend", 1, 1, Map.of(), null, new JobSpec.CheckpointSpec(dir, null, 10, null));
+  }
+
+  @Test
+  void aCheckpointDirInsideTheJobsOwnDirectoryIsAccepted() {
+    assertThat(JobSpecChecks.check(withCheckpointDir("run-1/ckpt"), POOLS)).isEmpty();
+    assertThat(JobSpecChecks.check(withCheckpointDir("./ckpt"), POOLS)).isEmpty();
+    assertThat(JobSpecChecks.check(withCheckpointDir("a..b/c"), POOLS)).isEmpty();
+  }
+
+  @Test
+  void aCheckpointDirEscapingTheJobsDirectoryIsNamed() {
+    for (String escaping :
+        List.of(
+            "/ckpt", "/data/checkpoints/other-job", "..", "../other", "a/../../b", "a\\..\\b")) {
+      assertThat(JobSpecChecks.check(withCheckpointDir(escaping), POOLS))
+          .as(escaping)
+          .singleElement()
+          .satisfies(
+              v -> {
+                assertThat(v.field()).isEqualTo("checkpoint.dir");
+                assertThat(v.message()).contains(escaping);
+              });
+    }
+  }
+
+  @Test
+  void secretEnvMustNameEnvEntries() {
+    JobSpec spec =
+        spec("ascend", 1, 1, Map.of("TOKEN", "s3cr3t"), List.of("TOKEN", "MISSING"), null);
+
+    assertThat(JobSpecChecks.check(spec, POOLS))
+        .containsExactly(
+            new FieldViolation("secretEnv[1]", "'MISSING' is not a name of an env entry"));
+  }
+
+  @Test
+  void redactionMasksSecretValuesAndKeepsTheirNames() {
+    JobSpec spec =
+        spec("ascend", 1, 1, Map.of("TOKEN", "s3cr3t", "LR", "0.1"), List.of("TOKEN"), null);
+
+    assertThat(spec.redacted().env()).containsOnly(entry("TOKEN", "******"), entry("LR", "0.1"));
+    assertThat(spec.redacted().secretEnv()).containsExactly("TOKEN");
+    assertThat(spec.redacted(true).env())
+        .containsOnly(entry("TOKEN", "******"), entry("LR", "******"));
+    assertThat(spec.redacted(java.util.Set.of("LR")).env()).doesNotContainValue("0.1");
+    assertThat(spec.plainEnv()).containsOnly(entry("LR", "0.1"));
+    assertThat(spec.env()).containsEntry("TOKEN", "s3cr3t");
   }
 
   @Test

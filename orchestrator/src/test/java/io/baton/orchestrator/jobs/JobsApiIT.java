@@ -51,6 +51,79 @@ class JobsApiIT extends IntegrationTest {
   }
 
   @Test
+  void secretEnvValuesAreNeverShownBackOnlyTheirNames() {
+    String secret = "wandb-" + UUID.randomUUID();
+    String team = "sec-" + UUID.randomUUID().toString().substring(0, 8);
+    String spec =
+        aSpec()
+            .with("team", team)
+            .with("env", java.util.Map.of("WANDB_API_KEY", secret, "LR", "0.1"))
+            .with("secretEnv", List.of("WANDB_API_KEY"))
+            .json();
+
+    Api.Response created = api.post("/api/v1/jobs", spec, "Idempotency-Key", "secret-" + team);
+    String id = created.json().get("id").asString();
+    List<Api.Response> responses =
+        List.of(
+            created,
+            api.post("/api/v1/jobs", spec, "Idempotency-Key", "secret-" + team),
+            api.get("/api/v1/jobs/" + id),
+            api.get("/api/v1/jobs?team=" + team),
+            api.get("/api/v1/jobs/" + id + "/events"),
+            api.post("/api/v1/jobs/" + id + "/cancel", ""),
+            api.get("/api/v1/events?after=0&limit=500"));
+
+    for (Api.Response response : responses) {
+      assertThat(response.body()).as(response.raw().uri().toString()).doesNotContain(secret);
+    }
+    JsonNode shown = api.get("/api/v1/jobs/" + id).json();
+    assertThat(shown.at("/spec/env/WANDB_API_KEY").asString()).isEqualTo(JobSpec.MASK);
+    assertThat(shown.at("/spec/env/LR").asString()).isEqualTo("0.1");
+    assertThat(shown.at("/spec/secretEnv/0").asString()).isEqualTo("WANDB_API_KEY");
+    assertThat(BatonSchemas.validate(BatonSchemas.JOB, shown)).isEmpty();
+    assertThat(
+            jdbc.sql("SELECT spec ->> 'env' FROM jobs WHERE id = :id")
+                .param("id", UUID.fromString(id))
+                .query(String.class)
+                .single())
+        .as("the runner still has the value to launch with")
+        .contains(secret);
+  }
+
+  @Test
+  void secretEnvNamingNoEnvEntryIs422NamingIt() {
+    JsonNode problem =
+        api.post(
+                "/api/v1/jobs",
+                aSpec()
+                    .with("env", java.util.Map.of("A", "1"))
+                    .with("secretEnv", List.of("A", "B"))
+                    .json())
+            .problem(422, "job-spec-rejected");
+
+    assertThat(problem.at("/errors/0/field").asString()).isEqualTo("secretEnv[1]");
+  }
+
+  @Test
+  void aCheckpointDirOutsideTheJobsOwnDirectoryIs422NamingTheField() {
+    for (String escaping : List.of("/etc", "../other-job", "run/../../../nodes")) {
+      JsonNode problem =
+          api.post(
+                  "/api/v1/jobs",
+                  aSpec().with("checkpoint", java.util.Map.of("dir", escaping)).json())
+              .problem(422, "job-spec-rejected");
+
+      assertThat(problem.at("/errors/0/field").asString()).as(escaping).isEqualTo("checkpoint.dir");
+    }
+    assertThat(
+            api.post(
+                    "/api/v1/jobs",
+                    aSpec().with("checkpoint", java.util.Map.of("dir", "run-1")).json())
+                .status())
+        .isEqualTo(201);
+  }
+
+  @Test
   void defaultsAreAppliedAndShown() {
     JsonNode job = api.post("/api/v1/jobs", aSpec().without("nodes").json()).json();
 

@@ -37,6 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
       // Tests are a few identities sending far more than people would; limits have their own test.
       "baton.security.rate-limits.read-burst=100000",
       "baton.security.rate-limits.write-burst=100000",
+      "baton.teams.overrides.secretive.redact-all-env=true",
+      "baton.teams.overrides.urgent.priority-ceiling=500",
       "baton.security.token-cache-ttl=2s"
     })
 public abstract class IntegrationTest {

@@ -46,11 +46,16 @@ public final class RawHttp {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      if (body != null) {
-        out.write(body);
+      try {
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (body != null) {
+          out.write(body);
+        }
+        out.flush();
+      } catch (IOException refusedEarly) {
+        // The server may answer (and close) before it has read all we send, e.g. a head that is
+        // too large: its answer is still there to read, as a real client would.
       }
-      out.flush();
       return read(socket.getInputStream());
     } catch (IOException e) {
       throw new UncheckedIOException(method + " " + abbreviated(target), e);

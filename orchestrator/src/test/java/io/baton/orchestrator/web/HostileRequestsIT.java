@@ -80,6 +80,8 @@ class HostileRequestsIT extends IntegrationTest {
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
+  @Autowired io.baton.orchestrator.jobs.JobLifecycle lifecycle;
+  @Autowired io.baton.orchestrator.jobs.JobService jobs;
   RawHttp http;
   Api api;
   String admin;
@@ -293,7 +295,18 @@ class HostileRequestsIT extends IntegrationTest {
   @Test
   void agentReportsWithHugeNumbersAre400AndNulInTextIsStoredAsReplacement() {
     String token = "Authorization: Bearer " + nodeToken("hostile-agent-node");
-    String job = api.post("/api/v1/jobs", aSpec().json()).json().get("id").asString();
+    String job =
+        api.post("/api/v1/jobs", aSpec().json(), "Authorization", "Bearer " + adminToken())
+            .json()
+            .get("id")
+            .asString();
+    // Placed on the reporting node, as the scheduler would: a node reports only its own jobs.
+    java.util.UUID id = java.util.UUID.fromString(job);
+    lifecycle.admit(
+        id,
+        jobs.get(id).version(),
+        List.of(new io.baton.orchestrator.jobs.Job.Placement("hostile-agent-node", List.of(0))),
+        "test");
     for (String n : List.of("-1e308", "1e400", "9".repeat(400), "1e19")) {
       String report = aReport("hostile-agent-node").replace("\"seq\":1", "\"seq\":" + n);
       problem(
@@ -306,7 +319,7 @@ class HostileRequestsIT extends IntegrationTest {
         aReport("hostile-agent-node")
             .replace(
                 "\"checkpoints\":[]",
-                "\"checkpoints\":[{\"type\":\"checkpoint\",\"step\":7,\"path\":\"ck\\u0000pt\","
+                "\"checkpoints\":[{\"type\":\"checkpoint\",\"step\":7,\"path\":\"ckpt\","
                     + "\"format\":\"f\\u0000\",\"jobId\":\""
                     + job
                     + "\",\"rank\":0,\"time\":\"2026-01-01T00:00:00Z\"}]")
@@ -330,11 +343,35 @@ class HostileRequestsIT extends IntegrationTest {
 
     assertThat(ack.status()).as(ack.body()).isEqualTo(200);
     assertThat(
-            jdbc.sql("SELECT path FROM checkpoints WHERE job_id = ?::uuid")
+            jdbc.sql("SELECT format FROM checkpoints WHERE job_id = ?::uuid")
                 .param(job)
                 .query(String.class)
                 .single())
-        .isEqualTo("ck\uFFFDpt");
+        .isEqualTo("f\uFFFD");
+
+    // A NUL in a checkpoint's path is no path at all: refused (counted), nothing stored.
+    String nulPath =
+        aReport("hostile-agent-node")
+            .replace(
+                "\"checkpoints\":[]",
+                "\"checkpoints\":[{\"type\":\"checkpoint\",\"step\":8,\"path\":\"ck\\u0000pt\","
+                    + "\"jobId\":\""
+                    + job
+                    + "\",\"rank\":0,\"time\":\"2026-01-01T00:00:00Z\"}]");
+    assertThat(
+            http.send(
+                    "POST",
+                    REPORTS,
+                    List.of(token, "Content-Type: application/json"),
+                    bytes(nulPath))
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM checkpoints WHERE job_id = ?::uuid AND step = 8")
+                .param(job)
+                .query(Long.class)
+                .single())
+        .isZero();
   }
 
   // The sweep.

@@ -1,11 +1,13 @@
 package io.baton.orchestrator.cluster.kubernetes;
 
 import io.baton.orchestrator.cluster.RankState;
+import io.baton.orchestrator.pools.Pool;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,10 +22,10 @@ import java.util.function.Consumer;
 /**
  * Short-lived {@code batch/v1} Jobs that do what the orchestrator cannot do itself because the
  * files are on the checkpoint volume, not on its disk: hash a checkpoint, delete one, convert a
- * model. Each runs one pod with the volume mounted, to completion; its result is the container's
- * exit code and its termination message (what it wrote to {@code /dev/termination-log}, else its
- * last log lines), read from the pod's status. The Job is deleted afterwards (and expires by itself
- * if the orchestrator dies meanwhile).
+ * model. Each runs one pod, with only the slices of the volume it works on mounted, to completion;
+ * its result is the container's exit code and its termination message (what it wrote to {@code
+ * /dev/termination-log}, else its last log lines), read from the pod's status. The Job is deleted
+ * afterwards (and expires by itself if the orchestrator dies meanwhile).
  */
 final class FileJobs {
 
@@ -46,15 +48,29 @@ final class FileJobs {
    */
   record Result(int exitCode, String message) {}
 
-  /** Runs {@code sh -c script} in the tools image with {@code env}. */
-  Result shell(String purpose, String script, Map<String, String> env, Duration timeout) {
+  /** Runs {@code sh -c script} in the tools image with {@code env}, on Baton's own identity. */
+  Result shell(
+      String purpose,
+      String script,
+      Map<String, String> env,
+      List<VolumeMount> mounts,
+      Duration timeout) {
     return run(
-        purpose, properties.toolsImage(), List.of("sh", "-c", script), env, spec -> {}, timeout);
+        purpose,
+        properties.toolsImage(),
+        List.of("sh", "-c", script),
+        env,
+        mounts,
+        null,
+        spec -> {},
+        timeout);
   }
 
   /**
    * Runs {@code command} to completion.
    *
+   * @param mounts the slices of the checkpoint volume it sees ({@link Volumes}), nothing else
+   * @param pool the pool it runs on, for its security settings; null for Baton's own helpers
    * @param customize adds placement and resources to the pod spec
    */
   Result run(
@@ -62,11 +78,13 @@ final class FileJobs {
       String image,
       List<String> command,
       Map<String, String> env,
+      List<VolumeMount> mounts,
+      Pool pool,
       Consumer<PodSpec> customize,
       Duration timeout) {
     String name =
         Names.label("baton-" + purpose + "-" + UUID.randomUUID().toString().substring(0, 8), 0);
-    Job job = job(name, purpose, image, command, env);
+    Job job = job(name, purpose, image, command, env, mounts, pool);
     customize.accept(job.getSpec().getTemplate().getSpec());
     api.call("create " + purpose + " Job", () -> client.resource(job).create());
     try {
@@ -91,7 +109,13 @@ final class FileJobs {
   }
 
   private Job job(
-      String name, String purpose, String image, List<String> command, Map<String, String> env) {
+      String name,
+      String purpose,
+      String image,
+      List<String> command,
+      Map<String, String> env,
+      List<VolumeMount> mounts,
+      Pool pool) {
     Map<String, String> labels =
         Map.of(Names.MANAGED_BY, "baton", Names.COMPONENT, purpose, HELPER, name);
     return new JobBuilder()
@@ -109,16 +133,19 @@ final class FileJobs {
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")
+        .withAutomountServiceAccountToken(false)
+        .withSecurityContext(PodSecurity.pod(pool, properties))
         .addNewContainer()
         .withName(purpose)
         .withImage(image)
         .withCommand(command)
         .withEnv(
             env.entrySet().stream().map(e -> new EnvVar(e.getKey(), e.getValue(), null)).toList())
-        .withVolumeMounts(TrainingManifests.mounts(properties).get(0))
+        .withVolumeMounts(mounts)
+        .withSecurityContext(PodSecurity.container(pool))
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .endContainer()
-        .withVolumes(TrainingManifests.volumes(properties).get(0))
+        .withVolumes(mounts.isEmpty() ? List.of() : List.of(Volumes.checkpoints(properties)))
         .endSpec()
         .endTemplate()
         .endSpec()

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,11 +30,12 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The Kubernetes backend of training: an attempt is an Indexed Job and a headless Service it owns
- * ({@link TrainingManifests}), observed through informers on its pods, Jobs and the cluster's
- * nodes. While those caches are not filled or not watching (API server unreachable), {@code
- * observe} throws {@link ClusterUnavailableException}: nothing is decided on what cannot be seen.
- * Checkpoint files live on a volume the orchestrator does not mount; hashing and deleting them runs
- * a short Job on it ({@link FileJobs}).
+ * ({@link TrainingManifests}), plus a Secret it owns when the spec has secret environment values,
+ * observed through informers on its pods, Jobs and the cluster's nodes. While those caches are not
+ * filled or not watching (API server unreachable), {@code observe} throws {@link
+ * ClusterUnavailableException}: nothing is decided on what cannot be seen. Checkpoint files live on
+ * a volume the orchestrator does not mount; hashing and deleting them runs a short Job on it
+ * ({@link FileJobs}).
  */
 public class KubernetesBackend implements ClusterBackend, SmartLifecycle {
 
@@ -75,6 +78,10 @@ public class KubernetesBackend implements ClusterBackend, SmartLifecycle {
   public void launch(Launch launch) {
     Pool pool = pool(launch.pool());
     Job job = createOrGet(TrainingManifests.job(launch, pool, properties));
+    if (!TrainingManifests.secretNames(launch).isEmpty()) {
+      createIfAbsent(TrainingManifests.secret(launch, job, properties));
+      resume(job);
+    }
     createOrGet(TrainingManifests.service(launch, job, properties));
     log.info(
         "Launched job {} attempt {}: Job {} with {} ranks",
@@ -102,6 +109,39 @@ public class KubernetesBackend implements ClusterBackend, SmartLifecycle {
             return existing;
           }
         });
+  }
+
+  /** Creates the object; one that exists already (a repeated launch) is left as it is. */
+  void createIfAbsent(HasMetadata desired) {
+    api.run(
+        "create " + desired.getKind() + " " + desired.getMetadata().getName(),
+        () -> {
+          try {
+            client.resource(desired).create();
+          } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+              throw e;
+            }
+          }
+        });
+  }
+
+  /** Lets a Job created suspended (waiting for its Secret) start its pods. */
+  private void resume(Job job) {
+    if (!Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+      return;
+    }
+    String name = job.getMetadata().getName();
+    api.run(
+        "resume Job " + name,
+        () ->
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(properties.namespace())
+                .withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}"));
   }
 
   @Override
@@ -187,28 +227,28 @@ public class KubernetesBackend implements ClusterBackend, SmartLifecycle {
   }
 
   /**
-   * The job's directory on the checkpoint volume: {@code <mount>/checkpoints/<job>}, or the spec's
-   * directory under the mount (an absolute path must lie under it). The ranks create it.
+   * The job's directory on the checkpoint volume, {@code <mount>/checkpoints/<job>}, or the spec's
+   * directory inside it. Its ranks mount that directory and nothing else of the volume ({@link
+   * Volumes#jobCheckpoints}).
    */
   @Override
   public String checkpointDir(UUID jobId, String requested) {
-    Path mount = Path.of(properties.checkpointMountPath()).normalize();
-    Path dir;
-    if (requested == null) {
-      dir = mount.resolve("checkpoints").resolve(jobId.toString());
-    } else {
-      Path path = Path.of(requested);
-      dir = (path.isAbsolute() ? path : mount.resolve(path)).normalize();
-    }
-    if (!dir.startsWith(mount)) {
-      throw new IllegalArgumentException(requested + " is not inside " + mount);
-    }
-    return dir.toString();
+    Path own =
+        Path.of(properties.checkpointMountPath())
+            .resolve(Volumes.jobCheckpoints(jobId))
+            .normalize();
+    return ClusterBackend.inside(own, requested).toString();
   }
 
-  /** Hashes the file in a helper Job on the checkpoint volume. */
+  /**
+   * Hashes the file in a helper Job that mounts the directory holding it; a file outside the jobs'
+   * and conversions' directories of the volume is not there.
+   */
   @Override
   public FileDigest digest(String file) {
+    if (!Volumes.onVolume(properties, file)) {
+      return new FileDigest(false, null, 0);
+    }
     FileJobs.Result result =
         files.shell(
             "digest",
@@ -216,6 +256,7 @@ public class KubernetesBackend implements ClusterBackend, SmartLifecycle {
                 + " echo \"$(sha256sum \"$BATON_FILE\" | cut -d' ' -f1) $(stat -c %s \"$BATON_FILE\")\""
                 + " > /dev/termination-log; else echo missing > /dev/termination-log; fi",
             Map.of("BATON_FILE", file),
+            List.of(Volumes.checkpointsHolding(properties, file, true)),
             properties.fileTimeout());
     return parseDigest(result);
   }
@@ -245,6 +286,7 @@ public class KubernetesBackend implements ClusterBackend, SmartLifecycle {
                 + " while IFS= read -r t; do [ -n \"$t\" ] && rm -rf -- \"./$t\"; done;"
                 + " echo deleted > /dev/termination-log",
             Map.of("BATON_DIR", checkpointDir, "BATON_TARGETS", String.join("\n", doomed)),
+            List.of(Volumes.checkpointsHolding(properties, checkpointDir, false)),
             properties.fileTimeout());
     if (result.exitCode() != 0) {
       throw new IllegalStateException("cannot delete " + doomed + ": " + result.message());

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,7 +17,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The Kubernetes backend's beans, when {@code baton.cluster.backend=kubernetes}: the client (from
  * {@code kubeconfig}, else in-cluster or auto-configuration; its own retries off, {@link
- * ApiRetryPolicy} retries), the training and serving backends, and the node fencer.
+ * ApiRetryPolicy} retries), the training and serving backends, the node fencer, and the review of
+ * agents' service-account tokens.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "baton.cluster.backend", havingValue = "kubernetes")
@@ -59,6 +61,25 @@ class KubernetesConfiguration {
   KubernetesInference kubernetesInference(
       KubernetesClient client, KubernetesProperties properties, PoolCatalog pools) {
     return new KubernetesInference(client, properties, pools);
+  }
+
+  /** Agents' service-account tokens, checked with TokenReviews, when turned on. */
+  @Bean
+  @ConditionalOnProperty(
+      name = "baton.cluster.kubernetes.agent-authentication.enabled",
+      havingValue = "true")
+  AgentTokenReview agentTokenReview(
+      KubernetesClient client,
+      KubernetesProperties properties,
+      PoolCatalog pools,
+      NodeRepository nodes,
+      Clock clock) {
+    return new AgentTokenReview(
+        client,
+        properties,
+        pools,
+        (node, pool) -> nodes.register(node, pool.name(), pool.chipsPerNode(), clock.instant()),
+        clock);
   }
 
   @Bean

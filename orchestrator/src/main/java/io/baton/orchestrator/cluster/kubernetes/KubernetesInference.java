@@ -370,6 +370,8 @@ public class KubernetesInference implements InferenceBackend, SmartLifecycle {
             properties.servingImage(),
             command,
             env,
+            converterMounts(request),
+            pool,
             spec -> {
               spec.setTolerations(TrainingManifests.tolerations(pool));
               spec.setAffinity(
@@ -396,6 +398,25 @@ public class KubernetesInference implements InferenceBackend, SmartLifecycle {
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     return new Conversion(
         result.exitCode(), result.exitCode() == 0 ? output : null, result.message(), took);
+  }
+
+  /**
+   * The converter runs the spec's command: it reads the checkpoint's directory and writes the
+   * promotion's conversion directory, and sees nothing else of the volume.
+   */
+  private List<io.fabric8.kubernetes.api.model.VolumeMount> converterMounts(
+      ConversionRequest request) {
+    List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>();
+    if (Volumes.onVolume(properties, request.input())) {
+      mounts.add(Volumes.checkpointsHolding(properties, request.input(), true));
+    }
+    mounts.add(
+        Volumes.slice(
+            Volumes.CHECKPOINTS,
+            properties.checkpointMountPath(),
+            "conversions/" + request.promotionId(),
+            false));
+    return mounts;
   }
 
   private Deployment deployment(String name) {

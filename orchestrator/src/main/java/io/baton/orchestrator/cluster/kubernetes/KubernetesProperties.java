@@ -30,6 +30,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param informerResync how often the informers replay their caches
  * @param stopTimeout how long {@code stop} waits for a deleted Job's pods to be gone
  * @param fileTimeout how long a checkpoint file operation (hash, delete) may take
+ * @param podSecurity the user and groups of every pod Baton creates (unless its pool runs as root)
+ * @param agentAuthentication agents authenticating with their projected service-account tokens
  */
 @ConfigurationProperties("baton.cluster.kubernetes")
 public record KubernetesProperties(
@@ -50,7 +52,9 @@ public record KubernetesProperties(
     @DefaultValue Retry retry,
     @DefaultValue("5m") Duration informerResync,
     @DefaultValue("2m") Duration stopTimeout,
-    @DefaultValue("5m") Duration fileTimeout) {
+    @DefaultValue("5m") Duration fileTimeout,
+    @DefaultValue PodSecurity podSecurity,
+    @DefaultValue AgentAuthentication agentAuthentication) {
 
   /**
    * @param attempts calls made before giving up (the first one included)
@@ -63,6 +67,40 @@ public record KubernetesProperties(
       @DefaultValue("200ms") Duration backoff,
       @DefaultValue("5s") Duration maxBackoff,
       @DefaultValue("10s") Duration requestTimeout) {}
+
+  /**
+   * The identity of the pods Baton creates, which run under the restricted Pod Security profile:
+   * non-root, no privilege escalation, no capabilities, the runtime's default seccomp profile, no
+   * service-account token.
+   *
+   * @param runAsUser user of every container (the image's own user is not trusted to be non-root)
+   * @param runAsGroup primary group of every container
+   * @param fsGroup group that owns the checkpoint volume's files, so every Baton pod can read and
+   *     write them; changed only when the volume root's group differs ({@code OnRootMismatch})
+   */
+  public record PodSecurity(
+      @DefaultValue("10001") long runAsUser,
+      @DefaultValue("10001") long runAsGroup,
+      @DefaultValue("10001") long fsGroup) {}
+
+  /**
+   * Node agents authenticating with the service-account token Kubernetes projects into their pod
+   * instead of node tokens: the orchestrator asks the API server (TokenReview) whether the token is
+   * valid, and for which pod on which node.
+   *
+   * @param enabled accept such tokens (node tokens keep working)
+   * @param audience the audience the agents' tokens are issued for; a token for another audience
+   *     (e.g. the API server's) is refused
+   * @param serviceAccount the agents' service account in {@code namespace}; tokens of any other
+   *     account are refused
+   * @param cacheTtl how long a reviewed token is trusted without asking again (never beyond its own
+   *     expiry)
+   */
+  public record AgentAuthentication(
+      @DefaultValue("false") boolean enabled,
+      @DefaultValue("baton") String audience,
+      @DefaultValue("baton-agent") String serviceAccount,
+      @DefaultValue("2m") Duration cacheTtl) {}
 
   /** Settings for tests and examples: everything default in {@code namespace}. */
   static KubernetesProperties defaults(String namespace) {
@@ -84,6 +122,8 @@ public record KubernetesProperties(
         new Retry(5, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(10)),
         Duration.ofMinutes(5),
         Duration.ofMinutes(2),
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        new PodSecurity(10001, 10001, 10001),
+        new AgentAuthentication(false, "baton", "baton-agent", Duration.ofMinutes(2)));
   }
 }

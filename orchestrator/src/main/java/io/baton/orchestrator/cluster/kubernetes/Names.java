@@ -41,6 +41,11 @@ final class Names {
     return "baton-" + job + "-a" + attempt;
   }
 
+  /** {@code baton-<job id>-a<attempt>-env}: the Secret of an attempt's secret environment. */
+  static String secret(UUID job, int attempt) {
+    return attempt(job, attempt) + "-env";
+  }
+
   /** {@code <endpoint>-r<revision>}: the Deployment of replicas 1.., and the Service. */
   static String revision(String endpoint, int revision) {
     return label(endpoint + "-r" + revision, 0);

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
@@ -22,7 +23,9 @@ import java.util.stream.Collectors;
  * starts and checks first, is its own Deployment {@code <endpoint>-r<revision>-canary} of one pod,
  * and replicas 1.. are the pods of {@code <endpoint>-r<revision>}, scaled to the highest index
  * asked for (a rollout to N replicas: canary + main at N - 1). One Service {@code
- * <endpoint>-r<revision>} selects both and is owned by both, so it goes with the last of them.
+ * <endpoint>-r<revision>} selects both and is owned by both, so it goes with the last of them. A
+ * replica mounts, read-only, only the directory of the checkpoint volume that holds its model, and
+ * runs under {@link PodSecurity}.
  */
 final class ServingManifests {
 
@@ -84,6 +87,8 @@ final class ServingManifests {
             .withLabels(labels)
             .endMetadata()
             .withNewSpec()
+            .withAutomountServiceAccountToken(false)
+            .withSecurityContext(PodSecurity.pod(pool, p))
             .withNewAffinity()
             .withNewNodeAffinity()
             .withNewRequiredDuringSchedulingIgnoredDuringExecution()
@@ -122,14 +127,25 @@ final class ServingManifests {
             .withPeriodSeconds(2)
             .withFailureThreshold(3)
             .endReadinessProbe()
-            .withVolumeMounts(TrainingManifests.mounts(p).get(0))
+            .withVolumeMounts(mounts(replica, p))
+            .withSecurityContext(PodSecurity.container(pool))
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .endContainer()
-            .withVolumes(TrainingManifests.volumes(p).get(0))
+            .withVolumes(mounts(replica, p).isEmpty() ? List.of() : List.of(Volumes.checkpoints(p)))
             .endSpec()
             .endTemplate()
             .endSpec();
     return spec.build();
+  }
+
+  /**
+   * The directory of the checkpoint volume holding the model (its job's or its conversion's),
+   * read-only; nothing when the model is not on the volume.
+   */
+  static List<VolumeMount> mounts(InferenceBackend.Replica replica, KubernetesProperties p) {
+    return Volumes.onVolume(p, replica.artifact())
+        ? List.of(Volumes.checkpointsHolding(p, replica.artifact(), true))
+        : List.of();
   }
 
   private static List<EnvVar> env(InferenceBackend.Replica replica, KubernetesProperties p) {

@@ -12,20 +12,22 @@ import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -41,6 +43,12 @@ import java.util.stream.Collectors;
  * environment) and its node from the downward API. Which index lands on which of the placed nodes
  * is the Kubernetes scheduler's choice; the chips are reserved on all of them, and {@code observe}
  * reports the node each rank really runs on.
+ *
+ * <p>A rank mounts only its job's slices of the shared volumes ({@link Volumes}) and runs under
+ * {@link PodSecurity}. Environment values the spec marks secret are not in the pod spec: they are
+ * in a Secret of the attempt ({@link #secret}) that the ranks read through {@code secretKeyRef}.
+ * Such a Job is created suspended, so that no pod starts before its Secret, owned by the Job,
+ * exists; the backend resumes it then.
  */
 final class TrainingManifests {
 
@@ -67,6 +75,7 @@ final class TrainingManifests {
     Map<String, Quantity> resources =
         Map.of(pool.resourceName(), new Quantity(Integer.toString(chips)));
     String image = launch.image() == null ? properties.image() : launch.image();
+    List<String> secret = secretNames(launch);
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)
@@ -79,6 +88,7 @@ final class TrainingManifests {
         .withCompletions(ranks)
         .withParallelism(ranks)
         .withBackoffLimit(0)
+        .withSuspend(secret.isEmpty() ? null : Boolean.TRUE)
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels(launch))
@@ -86,6 +96,8 @@ final class TrainingManifests {
         .withNewSpec()
         .withRestartPolicy("Never")
         .withSubdomain(name)
+        .withAutomountServiceAccountToken(false)
+        .withSecurityContext(PodSecurity.pod(pool, properties))
         .withNewAffinity()
         .withNewNodeAffinity()
         .withNewRequiredDuringSchedulingIgnoredDuringExecution()
@@ -118,14 +130,15 @@ final class TrainingManifests {
         .withRequests(resources)
         .withLimits(resources)
         .endResources()
-        .withVolumeMounts(mounts(properties))
+        .withVolumeMounts(mounts(launch, properties))
+        .withSecurityContext(PodSecurity.container(pool))
         .addNewPort()
         .withName("rendezvous")
         .withContainerPort(properties.masterPort())
         .endPort()
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .endContainer()
-        .withVolumes(volumes(properties))
+        .withVolumes(Volumes.checkpoints(properties), Volumes.progress(properties))
         .endSpec()
         .endTemplate()
         .endSpec()
@@ -152,6 +165,36 @@ final class TrainingManifests {
         .withNewTargetPort(properties.masterPort())
         .endPort()
         .endSpec()
+        .build();
+  }
+
+  /** The names of the secret environment entries the launch really sets, sorted. */
+  static List<String> secretNames(ClusterBackend.Launch launch) {
+    return launch.secretEnv().stream().filter(launch.env()::containsKey).sorted().toList();
+  }
+
+  /**
+   * The attempt's secret environment, owned by its Job (so it goes with it), named after it.
+   * Immutable: an attempt's environment never changes.
+   */
+  static Secret secret(ClusterBackend.Launch launch, Job owner, KubernetesProperties properties) {
+    Map<String, String> data = new TreeMap<>();
+    for (String key : secretNames(launch)) {
+      data.put(
+          key,
+          Base64.getEncoder()
+              .encodeToString(launch.env().get(key).getBytes(StandardCharsets.UTF_8)));
+    }
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(Names.secret(launch.jobId(), launch.attempt()))
+        .withNamespace(properties.namespace())
+        .withLabels(labels(launch))
+        .withOwnerReferences(ownerReference(owner))
+        .endMetadata()
+        .withType("Opaque")
+        .withImmutable(true)
+        .withData(data)
         .build();
   }
 
@@ -241,6 +284,8 @@ final class TrainingManifests {
         launch.ranks().stream()
             .map(ClusterBackend.RankPlacement::node)
             .collect(Collectors.joining(",")));
+    List<String> secret = secretNames(launch);
+    contract.keySet().removeAll(secret);
     List<EnvVar> env = new ArrayList<>();
     env.add(
         new EnvVarBuilder()
@@ -260,33 +305,34 @@ final class TrainingManifests {
             .endFieldRef()
             .endValueFrom()
             .build());
+    for (String key : secret) {
+      env.add(
+          new EnvVarBuilder()
+              .withName(key)
+              .withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName(Names.secret(launch.jobId(), launch.attempt()))
+              .withKey(key)
+              .endSecretKeyRef()
+              .endValueFrom()
+              .build());
+    }
     contract.forEach((key, value) -> env.add(new EnvVar(key, value, null)));
     return env;
   }
 
-  static List<VolumeMount> mounts(KubernetesProperties p) {
+  /** The job's checkpoint directory and the attempt's progress directory, nothing else. */
+  static List<VolumeMount> mounts(ClusterBackend.Launch launch, KubernetesProperties p) {
     return List.of(
-        new VolumeMountBuilder()
-            .withName("checkpoints")
-            .withMountPath(p.checkpointMountPath())
-            .build(),
-        new VolumeMountBuilder().withName("progress").withMountPath(p.progressHostPath()).build());
-  }
-
-  static List<Volume> volumes(KubernetesProperties p) {
-    return List.of(
-        new VolumeBuilder()
-            .withName("checkpoints")
-            .withNewPersistentVolumeClaim()
-            .withClaimName(p.checkpointClaim())
-            .endPersistentVolumeClaim()
-            .build(),
-        new VolumeBuilder()
-            .withName("progress")
-            .withNewHostPath()
-            .withPath(p.progressHostPath())
-            .withType("DirectoryOrCreate")
-            .endHostPath()
-            .build());
+        Volumes.slice(
+            Volumes.CHECKPOINTS,
+            p.checkpointMountPath(),
+            Volumes.jobCheckpoints(launch.jobId()),
+            false),
+        Volumes.slice(
+            Volumes.PROGRESS,
+            p.progressHostPath(),
+            Volumes.attemptProgress(launch.jobId(), launch.attempt()),
+            false));
   }
 }

@@ -61,14 +61,25 @@ final class ApiAudit {
   }
 
   static Set<String> calls(KubernetesMockServer server) throws InterruptedException {
-    Set<String> calls = new TreeSet<>();
+    return callsOf(take(server));
+  }
+
+  /** The backend's requests recorded so far, in the order they came (taken off the server). */
+  static List<RecordedRequest> take(KubernetesMockServer server) throws InterruptedException {
+    List<RecordedRequest> requests = new java.util.ArrayList<>();
     RecordedRequest request;
     while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
       String agent = request.getHeader("User-Agent");
       if (agent != null && agent.contains(AGENT)) {
-        calls.add(call(request.getMethod(), request.getPath()));
+        requests.add(request);
       }
     }
+    return requests;
+  }
+
+  static Set<String> callsOf(List<RecordedRequest> requests) {
+    Set<String> calls = new TreeSet<>();
+    requests.forEach(r -> calls.add(call(r.getMethod(), r.getPath())));
     return calls;
   }
 

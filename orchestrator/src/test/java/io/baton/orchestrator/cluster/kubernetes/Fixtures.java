@@ -65,6 +65,8 @@ final class Fixtures {
             4, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(5)),
         d.informerResync(),
         Duration.ofSeconds(5),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        d.podSecurity(),
+        d.agentAuthentication());
   }
 }

@@ -4,6 +4,7 @@ import static io.baton.orchestrator.cluster.kubernetes.Fixtures.NAMESPACE;
 import static io.baton.orchestrator.cluster.kubernetes.Kubelet.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.baton.orchestrator.cluster.ClusterBackend;
 import io.baton.orchestrator.cluster.ClusterUnavailableException;
@@ -14,11 +15,16 @@ import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,6 +38,8 @@ import org.junit.jupiter.api.Test;
 /** Training attempts on the CRUD mock API server, with a fake kubelet moving pod status. */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesBackendTest {
+
+  static final UUID JOB = UUID.fromString("00000000-0000-4000-8000-00000000c0de");
 
   KubernetesClient client;
   KubernetesMockServer server;
@@ -139,8 +147,10 @@ class KubernetesBackendTest {
         .containsEntry("BATON_PLACEMENT", "node-a,node-b")
         .containsEntry("EXTRA", "1");
     assertThat(rank.getVolumeMounts())
-        .extracting(m -> m.getName() + ":" + m.getMountPath())
-        .containsExactly("checkpoints:/checkpoints", "progress:/var/lib/baton/progress");
+        .extracting(m -> m.getName() + ":" + m.getSubPath() + ":" + m.getMountPath())
+        .containsExactly(
+            "checkpoints:checkpoints/" + id + ":/checkpoints/checkpoints/" + id,
+            "progress:" + id + "/1:/var/lib/baton/progress/" + id + "/1");
     assertThat(pod.getVolumes().get(0).getPersistentVolumeClaim().getClaimName())
         .isEqualTo("baton-checkpoints");
     assertThat(pod.getVolumes().get(1).getHostPath().getPath())
@@ -291,18 +301,146 @@ class KubernetesBackendTest {
   }
 
   @Test
+  void aRankPodMountsOnlyItsJobsDirectoriesNeverAVolumesRoot() {
+    UUID id = UUID.randomUUID();
+    backend.launch(launch(id, 2));
+
+    PodSpec pod = job(id, 2).getSpec().getTemplate().getSpec();
+    Restricted.assertNoVolumeRoot(pod);
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .extracting(VolumeMount::getMountPath)
+        .doesNotContain("/checkpoints", "/checkpoints/checkpoints", "/var/lib/baton/progress")
+        .allMatch(path -> path.contains(id.toString()));
+    assertThat(pod.getVolumes())
+        .extracting(v -> v.getName())
+        .containsExactly("checkpoints", "progress");
+  }
+
+  @Test
+  void rankPodsMeetTheRestrictedPodSecurityProfile() {
+    UUID id = UUID.randomUUID();
+    backend.launch(launch(id, 1));
+
+    PodSpec pod = job(id, 1).getSpec().getTemplate().getSpec();
+    Restricted.assertRestricted(pod, true);
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+    assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(10001L);
+    assertThat(pod.getSecurityContext().getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
+  }
+
+  @Test
+  void aPoolWhoseRuntimeNeedsRootRunsItsRanksAsRootAndNothingElseLoosened() {
+    var rootPool =
+        new io.baton.orchestrator.pools.Pool(
+            "ascend",
+            Fixtures.ASCEND.role(),
+            Fixtures.ASCEND.accelerator(),
+            2,
+            8,
+            Fixtures.ASCEND.nodeLabels(),
+            Fixtures.ASCEND.resourceName(),
+            Fixtures.ASCEND.topologyLabel(),
+            Fixtures.ASCEND.tolerations(),
+            true);
+    UUID id = UUID.randomUUID();
+
+    PodSpec pod =
+        TrainingManifests.job(launch(id, 1), rootPool, Fixtures.properties())
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+
+    Restricted.assertRestricted(pod, false);
+    assertThat(pod.getSecurityContext().getRunAsUser()).isZero();
+  }
+
+  @Test
+  void secretEnvValuesGoIntoASecretTheRanksReadNeverIntoThePodSpec() throws Exception {
+    UUID id = UUID.randomUUID();
+    String secretValue = "wandb-" + UUID.randomUUID();
+    ClusterBackend.Launch launch = withSecret(launch(id, 1), "WANDB_API_KEY", secretValue);
+
+    backend.launch(launch);
+    backend.launch(launch);
+
+    String name = "baton-" + id + "-a1";
+    Job job = job(id, 1);
+    assertThat(client.getKubernetesSerialization().asJson(job)).doesNotContain(secretValue);
+    assertThat(job.getSpec().getSuspend()).as("resumed once its Secret exists").isFalse();
+    EnvVar fromSecret =
+        job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+            .filter(e -> e.getName().equals("WANDB_API_KEY"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(fromSecret.getValue()).isNull();
+    assertThat(fromSecret.getValueFrom().getSecretKeyRef().getName()).isEqualTo(name + "-env");
+    assertThat(fromSecret.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("WANDB_API_KEY");
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .contains(new EnvVar("EXTRA", "1", null));
+
+    Secret secret = client.secrets().inNamespace(NAMESPACE).withName(name + "-env").get();
+    assertThat(secret.getData())
+        .containsOnly(
+            entry(
+                "WANDB_API_KEY",
+                Base64.getEncoder().encodeToString(secretValue.getBytes(StandardCharsets.UTF_8))));
+    assertThat(secret.getImmutable()).isTrue();
+    assertThat(secret.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            owner -> {
+              assertThat(owner.getKind()).isEqualTo("Job");
+              assertThat(owner.getUid()).isEqualTo(job.getMetadata().getUid());
+            });
+
+    List<RecordedRequest> requests = ApiAudit.take(server);
+    List<String> order =
+        requests.stream()
+            .map(r -> ApiAudit.call(r.getMethod(), r.getPath()))
+            .filter(
+                c ->
+                    c.startsWith("batch/jobs:create")
+                        || c.startsWith("core/secrets")
+                        || c.startsWith("batch/jobs:patch"))
+            .toList();
+    assertThat(order)
+        .as("the Job is created suspended, its Secret next, then it is resumed")
+        .startsWith("batch/jobs:create", "core/secrets:create", "batch/jobs:patch");
+    assertThat(
+            TrainingManifests.job(launch, Fixtures.ASCEND, Fixtures.properties())
+                .getSpec()
+                .getSuspend())
+        .as("created suspended")
+        .isTrue();
+    assertThat(ApiAudit.callsOf(requests)).isSubsetOf(ApiAudit.allowed());
+  }
+
+  @Test
+  void aLaunchWithoutSecretEnvHasNoSecretAndStartsAtOnce() {
+    UUID id = UUID.randomUUID();
+    backend.launch(launch(id, 1));
+
+    assertThat(job(id, 1).getSpec().getSuspend()).isNotEqualTo(Boolean.TRUE);
+    assertThat(client.secrets().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+  }
+
+  @Test
   void aDigestRunsAHelperJobOnTheCheckpointVolume() {
     String sha = "ab".repeat(32);
     CompletableFuture<Job> helper = kubeletFinishesHelper("digest", sha + " 5120");
+    String file = "/checkpoints/checkpoints/" + JOB + "/step-100/model.bin";
 
-    ClusterBackend.FileDigest digest = backend.digest("/checkpoints/run/step-100/model.bin");
+    ClusterBackend.FileDigest digest = backend.digest(file);
 
     assertThat(digest).isEqualTo(new ClusterBackend.FileDigest(true, sha, 5120));
     Job job = helper.join();
     Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getImage()).isEqualTo("busybox:1.36");
-    assertThat(container.getEnv())
-        .contains(new EnvVar("BATON_FILE", "/checkpoints/run/step-100/model.bin", null));
+    assertThat(container.getEnv()).contains(new EnvVar("BATON_FILE", file, null));
+    assertThat(container.getVolumeMounts())
+        .extracting(m -> m.getSubPath() + ":" + m.getMountPath() + ":" + m.getReadOnly())
+        .containsExactly("checkpoints/" + JOB + ":/checkpoints/checkpoints/" + JOB + ":true");
+    Restricted.assertRestricted(job.getSpec().getTemplate().getSpec(), true);
     assertThat(
             job.getSpec()
                 .getTemplate()
@@ -330,35 +468,52 @@ class KubernetesBackendTest {
   void aMissingFileHasNoDigest() {
     kubeletFinishesHelper("digest", "missing");
 
-    assertThat(backend.digest("/checkpoints/none"))
+    assertThat(backend.digest("/checkpoints/checkpoints/" + JOB + "/none"))
         .isEqualTo(new ClusterBackend.FileDigest(false, null, 0));
+  }
+
+  @Test
+  void aFileOutsideTheJobsDirectoriesIsNotThereAndNoHelperLooks() {
+    assertThat(backend.digest("/etc/passwd"))
+        .isEqualTo(new ClusterBackend.FileDigest(false, null, 0));
+    assertThat(backend.digest("/checkpoints/loose.bin"))
+        .isEqualTo(new ClusterBackend.FileDigest(false, null, 0));
+    assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
   }
 
   @Test
   void deletingACheckpointTakesItsFirstLevelDirectories() {
     CompletableFuture<Job> helper = kubeletFinishesHelper("delete", "deleted");
+    String dir = "/checkpoints/checkpoints/" + JOB;
 
     backend.deleteCheckpointFiles(
-        "/checkpoints/run", List.of("step-100/model.bin", "step-100/golden.json", "loose.bin"));
+        dir, List.of("step-100/model.bin", "step-100/golden.json", "loose.bin"));
 
-    assertThat(helper.join().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+    Container container = helper.join().getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getEnv())
         .contains(
-            new EnvVar("BATON_DIR", "/checkpoints/run", null),
+            new EnvVar("BATON_DIR", dir, null),
             new EnvVar("BATON_TARGETS", "step-100\nloose.bin", null));
-    assertThatThrownBy(
-            () -> backend.deleteCheckpointFiles("/checkpoints/run", List.of("../other/step-1")))
+    assertThat(container.getVolumeMounts())
+        .extracting(m -> m.getSubPath() + ":" + m.getMountPath() + ":" + m.getReadOnly())
+        .containsExactly("checkpoints/" + JOB + ":" + dir + ":null");
+    assertThatThrownBy(() -> backend.deleteCheckpointFiles(dir, List.of("../other/step-1")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
-  void checkpointsLiveUnderTheVolumeMount() {
+  void checkpointsLiveInTheJobsOwnDirectoryOfTheVolume() {
     UUID id = UUID.randomUUID();
 
     assertThat(backend.checkpointDir(id, null)).isEqualTo("/checkpoints/checkpoints/" + id);
-    assertThat(backend.checkpointDir(id, "team/run-1")).isEqualTo("/checkpoints/team/run-1");
-    assertThat(backend.checkpointDir(id, "/checkpoints/x")).isEqualTo("/checkpoints/x");
-    assertThatThrownBy(() -> backend.checkpointDir(id, "../../etc"))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(backend.checkpointDir(id, "team/run-1"))
+        .isEqualTo("/checkpoints/checkpoints/" + id + "/team/run-1");
+    for (String escaping :
+        List.of("../../etc", "/checkpoints/x", "../" + UUID.randomUUID(), "a/../../b")) {
+      assertThatThrownBy(() -> backend.checkpointDir(id, escaping))
+          .as(escaping)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
   }
 
   /** The helper Job's pod runs on node-a and ends with {@code message}. */
@@ -394,6 +549,23 @@ class KubernetesBackendTest {
         .inNamespace(NAMESPACE)
         .withName("baton-" + id + "-a" + attempt)
         .get();
+  }
+
+  private static ClusterBackend.Launch withSecret(
+      ClusterBackend.Launch l, String name, String value) {
+    Map<String, String> env = new java.util.HashMap<>(l.env());
+    env.put(name, value);
+    return new ClusterBackend.Launch(
+        l.jobId(),
+        l.attempt(),
+        l.command(),
+        env,
+        l.ranks(),
+        l.checkpointDir(),
+        l.resumeFrom(),
+        l.pool(),
+        l.image(),
+        java.util.Set.of(name));
   }
 
   private static ClusterBackend.Launch launch(UUID id, int attempt) {

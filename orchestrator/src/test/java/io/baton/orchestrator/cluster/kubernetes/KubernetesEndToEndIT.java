@@ -13,12 +13,16 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -35,10 +39,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +78,7 @@ import tools.jackson.databind.node.ObjectNode;
       "baton.cluster.backend=kubernetes",
       "baton.cluster.kubernetes.namespace=" + Fixtures.NAMESPACE,
       "baton.cluster.kubernetes.fence-interval=200ms",
+      "baton.cluster.kubernetes.agent-authentication.enabled=true",
       "baton.scheduler.tick-interval=500ms",
       "baton.nodes.timeout=10m",
       "baton.promotion.reconcile-interval=200ms",
@@ -85,13 +93,19 @@ class KubernetesEndToEndIT {
   private static final Duration LONG = Duration.ofSeconds(45);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  private static final Map<ServerRequest, Queue<ServerResponse>> EXPECTATIONS = new HashMap<>();
   private static final KubernetesMockServer SERVER =
       new KubernetesMockServer(
           new Context(),
           new MockWebServer(),
-          new HashMap<>(),
-          new KubernetesCrudDispatcher(),
+          EXPECTATIONS,
+          new KubernetesMixedDispatcher(EXPECTATIONS),
           false);
+
+  /** The API server's TokenReview answers: which node an agent's service-account token is of. */
+  private static final Map<String, String> SERVICE_ACCOUNT_TOKENS = new ConcurrentHashMap<>();
+
+  private static final AtomicInteger REVIEWS = new AtomicInteger();
   private static final Path DATA_DIR = tempDir();
   private static final Path VOLUME = DATA_DIR.resolve("volume");
   private static final int SERVING_PORT = freePort();
@@ -104,7 +118,32 @@ class KubernetesEndToEndIT {
     if (mock == null) {
       SERVER.init();
       mock = SERVER.createClient();
+      SERVER
+          .expect()
+          .post()
+          .withPath("/apis/authentication.k8s.io/v1/tokenreviews")
+          .andReply(201, request -> review(request.getUtf8Body()))
+          .always();
     }
+  }
+
+  private static TokenReview review(String body) {
+    REVIEWS.incrementAndGet();
+    TokenReview asked = mock.getKubernetesSerialization().unmarshal(body, TokenReview.class);
+    String node = SERVICE_ACCOUNT_TOKENS.get(asked.getSpec().getToken());
+    if (node == null || !asked.getSpec().getAudiences().contains("baton")) {
+      return new TokenReviewBuilder().withNewStatus().withAuthenticated(false).endStatus().build();
+    }
+    return new TokenReviewBuilder()
+        .withNewStatus()
+        .withAuthenticated(true)
+        .withAudiences("baton")
+        .withNewUser()
+        .withUsername("system:serviceaccount:" + Fixtures.NAMESPACE + ":baton-agent")
+        .withExtra(Map.of(AgentTokenReview.NODE_NAME, List.of(node)))
+        .endUser()
+        .endStatus()
+        .build();
   }
 
   @DynamicPropertySource
@@ -221,6 +260,32 @@ class KubernetesEndToEndIT {
               assertThat(node.getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
               assertThat(node.getSpec().getTaints()).noneMatch(t -> FAULT_TAINT.equals(t.getKey()));
             });
+    ApiAudit.assertGranted(SERVER);
+  }
+
+  @Test
+  void agentsAuthenticateWithTheirServiceAccountTokensEachOnlyForItsOwnNode()
+      throws InterruptedException {
+    String node = "ascend-sa-" + UUID.randomUUID().toString().substring(0, 6);
+    kubelet.node(
+        node,
+        Map.of("baton.io/pool", TRAINING, "accelerator", "huawei-Ascend910", Names.HOSTNAME, node));
+    String token = "eyJhbGciOiJSUzI1NiJ9.e30.sa-" + UUID.randomUUID();
+    SERVICE_ACCOUNT_TOKENS.put(token, node);
+    Agent agent = new Agent(node, token);
+    int reviewsBefore = REVIEWS.get();
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(report(agent, r -> r).status()).isEqualTo(200);
+    }
+    JsonNode registered = api.get("/api/v1/nodes/" + node).json();
+    assertThat(registered.get("pool").asString()).isEqualTo(TRAINING);
+    assertThat(registered.get("state").asString()).isEqualTo("READY");
+    assertThat(REVIEWS.get() - reviewsBefore).as("reviewed once, then cached").isEqualTo(1);
+
+    Agent impostor = new Agent("ascend-0", token);
+    report(impostor, r -> r).problem(403, "forbidden");
+    report(new Agent(node, "eyJhbGciOiJSUzI1NiJ9.e30.forged"), r -> r).problem(401, "unauthorized");
     ApiAudit.assertGranted(SERVER);
   }
 

@@ -189,6 +189,7 @@ class KubernetesInferenceTest {
   @Test
   void aConversionRunsAsAJobOnTheInferencePool() {
     UUID promotion = UUID.randomUUID();
+    UUID job = UUID.randomUUID();
     CompletableFuture<Job> converter =
         CompletableFuture.supplyAsync(
             () -> {
@@ -217,7 +218,7 @@ class KubernetesInferenceTest {
                 promotion,
                 "nvidia",
                 List.of("python", "convert.py", "$(BATON_CONVERT_INPUT)"),
-                "/checkpoints/run/step-100/model.ckpt",
+                "/checkpoints/checkpoints/" + job + "/step-100/model.ckpt",
                 "safetensors",
                 Map.of(),
                 Duration.ofSeconds(10)));
@@ -230,6 +231,40 @@ class KubernetesInferenceTest {
     assertThat(container.getResources().getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("1"));
     assertThat(container.getCommand()).endsWith("python", "convert.py", "$(BATON_CONVERT_INPUT)");
+    assertThat(container.getVolumeMounts())
+        .as("the converter reads its checkpoint's job directory and writes its own, nothing else")
+        .extracting(m -> m.getSubPath() + ":" + m.getMountPath() + ":" + m.getReadOnly())
+        .containsExactly(
+            "checkpoints/" + job + ":/checkpoints/checkpoints/" + job + ":true",
+            "conversions/" + promotion + ":/checkpoints/conversions/" + promotion + ":null");
+    Restricted.assertRestricted(converter.join().getSpec().getTemplate().getSpec(), true);
+    Restricted.assertNoVolumeRoot(converter.join().getSpec().getTemplate().getSpec());
+  }
+
+  @Test
+  void replicasAndCanariesMeetTheRestrictedProfileAndMountOnlyTheirModelsDirectory() {
+    inference.ensureReplica(replica(1, 0, "gpu-a", 0));
+    inference.ensureReplica(replica(1, 1, "gpu-a", 1));
+
+    for (String name : List.of("chat-r1-canary", "chat-r1")) {
+      var pod = deployment(name).getSpec().getTemplate().getSpec();
+      Restricted.assertRestricted(pod, true);
+      Restricted.assertNoVolumeRoot(pod);
+      assertThat(pod.getContainers().get(0).getVolumeMounts())
+          .extracting(m -> m.getSubPath() + ":" + m.getReadOnly())
+          .containsExactly("conversions/p:true");
+    }
+  }
+
+  @Test
+  void aReplicaOfAModelOutsideTheVolumeMountsNothing() {
+    inference.ensureReplica(
+        new InferenceBackend.Replica(
+            "ext", 1, 0, "nvidia", "gpu-a", List.of(0), List.of("serve"), "s3://models/m.bin"));
+
+    var pod = deployment("ext-r1-canary").getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes()).isEmpty();
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).isEmpty();
   }
 
   /** Revision {@code revision} with {@code count} ready replicas. */
