@@ -174,5 +174,8 @@ class ThreePoolsValuesTest {
         .containsAllEntriesOf(monitor.at("spec.selector.matchLabels").map());
     assertThat(monitor.at("spec.namespaceSelector.matchNames").list())
         .containsExactly(Chart.NAMESPACE);
+    // The metrics need an admin's token: Prometheus sends the admin token's Secret by default.
+    assertThat(endpoint.at("authorization.type").value()).isEqualTo("Bearer");
+    assertThat((String) endpoint.at("authorization.credentials.name").value()).isNotBlank();
   }
 }

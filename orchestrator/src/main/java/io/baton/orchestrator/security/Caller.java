@@ -2,6 +2,7 @@ package io.baton.orchestrator.security;
 
 import io.baton.orchestrator.Decision;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -83,18 +84,7 @@ public record Caller(String id, String name, Kind kind, List<Grant> grants) {
   public void mustBeAllowed(
       Action action, String team, Supplier<? extends RuntimeException> notFound) {
     mustSee(team, notFound);
-    if (!may(action, team)) {
-      throw new ForbiddenException(
-          "Acting as "
-              + name
-              + ", you may not "
-              + action.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-              + " in team '"
-              + team
-              + "': it needs the role "
-              + action.needs().wire()
-              + ".");
-    }
+    mustBeAllowedIn(action, team);
   }
 
   /**
@@ -107,12 +97,12 @@ public record Caller(String id, String name, Kind kind, List<Grant> grants) {
           "Acting as "
               + name
               + ", you may not "
-              + action.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+              + action.name().toLowerCase(Locale.ROOT).replace('_', ' ')
               + " in team '"
               + team
               + "': it needs the role "
               + action.needs().wire()
-              + " there.");
+              + ".");
     }
   }
 
