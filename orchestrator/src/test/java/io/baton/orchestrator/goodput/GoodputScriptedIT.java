@@ -8,6 +8,7 @@ import io.baton.orchestrator.support.IntegrationTest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,10 +40,20 @@ class GoodputScriptedIT extends IntegrationTest {
   final String team = "gp" + UUID.randomUUID().toString().substring(0, 8);
   final UUID job = UUID.randomUUID();
 
-  /** A day no other test writes to, so the team's sums are this job's. */
-  final Instant t0 =
-      Instant.parse("2024-02-0" + (1 + (int) (Math.random() * 8)) + "T10:00:00Z")
-          .plusSeconds((long) (Math.random() * 3600));
+  /**
+   * An hour ago (recent, so retention leaves the finished job alone), moved back when the script's
+   * ten minutes would cross midnight UTC, so the job's day is one day.
+   */
+  final Instant t0 = start(Instant.now().minusSeconds(3600).truncatedTo(ChronoUnit.MILLIS));
+
+  static Instant start(Instant candidate) {
+    boolean crossesMidnight =
+        !candidate
+            .atOffset(ZoneOffset.UTC)
+            .toLocalDate()
+            .equals(candidate.plusSeconds(600).atOffset(ZoneOffset.UTC).toLocalDate());
+    return crossesMidnight ? candidate.minusSeconds(1200) : candidate;
+  }
 
   @BeforeEach
   void client() {
