@@ -109,6 +109,9 @@ class AuthorizationMatrixIT extends IntegrationTest {
     MATRIX.put("GET /api/v1/jobs/{id}/progress", READ_A);
     MATRIX.put("GET /api/v1/jobs/{id}/events", READ_A);
     MATRIX.put("GET /api/v1/jobs/{id}/logs", READ_A);
+    MATRIX.put("GET /api/v1/jobs/{id}/goodput", READ_A);
+    // The goodput ledger's sums: every user, covering only the teams it sees.
+    MATRIX.put("GET /api/v1/goodput", LIST);
     MATRIX.put("POST /api/v1/jobs/{id}/cancel", MEMBER_ACTION_A);
     // Checkpoints and promotions belong to their job's team.
     MATRIX.put("GET /api/v1/checkpoints", LIST);
