@@ -1,13 +1,19 @@
 package io.baton.agent.cli;
 
+import io.baton.agent.collect.Chip;
 import io.baton.agent.collect.ChipSnapshot;
 import io.baton.agent.collect.Collector;
 import io.baton.agent.collect.CommandRunner;
+import io.baton.agent.collect.Link;
 import io.baton.agent.collect.ParseException;
+import io.baton.agent.collect.ascend.HccnLinks;
+import io.baton.agent.collect.ascend.HccnToolParser;
 import io.baton.agent.collect.ascend.NpuSmiCollector;
 import io.baton.agent.collect.ascend.NpuSmiInfoParser;
 import io.baton.agent.collect.nvidia.NvidiaSmiCollector;
 import io.baton.agent.collect.nvidia.NvidiaSmiCsvParser;
+import io.baton.agent.collect.nvidia.NvlinkLinks;
+import io.baton.agent.collect.nvidia.NvlinkParser;
 import io.baton.agent.collect.sim.SimCollector;
 import io.baton.agent.collect.sim.SimHealthSpec;
 import java.time.Duration;
@@ -52,6 +58,22 @@ public final class CollectorOptions {
   String nvidiaSmi;
 
   @Option(
+      names = "--hccn-tool",
+      defaultValue = "hccn_tool",
+      paramLabel = "PATH",
+      description =
+          "The hccn_tool executable that reads Ascend RoCE links, often"
+              + " /usr/local/Ascend/driver/tools/hccn_tool (default: ${DEFAULT-VALUE}).")
+  String hccnTool;
+
+  @Option(
+      names = "--no-links",
+      description =
+          "Read no links (hccn_tool, nvidia-smi nvlink): chips then report none, rather than"
+              + " UNKNOWN links where the tool is missing.")
+  boolean noLinks;
+
+  @Option(
       names = "--tool-timeout",
       defaultValue = "10s",
       converter = DurationConverter.class,
@@ -79,6 +101,12 @@ public final class CollectorOptions {
       description = "Scripted sim health, e.g. 3=FAULT:E001,5=WARNING (others OK).")
   String simHealth;
 
+  @Option(
+      names = "--sim-links",
+      paramLabel = "SPEC",
+      description = "Scripted sim link states, e.g. 3=DOWN,5=UNKNOWN (others UP).")
+  String simLinks;
+
   CollectorKind kind() {
     return kind;
   }
@@ -95,8 +123,11 @@ public final class CollectorOptions {
   Collector create() {
     CommandRunner runner = new CommandRunner(toolTimeout);
     return switch (kind) {
-      case NPU_SMI -> new NpuSmiCollector(npuSmi, runner);
-      case NVIDIA_SMI -> new NvidiaSmiCollector(nvidiaSmi, runner, xidsByGpu());
+      case NPU_SMI ->
+          new NpuSmiCollector(npuSmi, runner, noLinks ? null : new HccnLinks(hccnTool, runner));
+      case NVIDIA_SMI ->
+          new NvidiaSmiCollector(
+              nvidiaSmi, runner, xidsByGpu(), noLinks ? null : new NvlinkLinks(nvidiaSmi, runner));
       case SIM -> simCollector();
     };
   }
@@ -110,6 +141,29 @@ public final class CollectorOptions {
     };
   }
 
+  /**
+   * The chips with the links of captured link output: a transcript of {@code hccn_tool -i <npu>
+   * -link -g} and {@code -net_health -g} commands with their outputs (npu-smi), or the output of
+   * {@code nvidia-smi nvlink --status}, optionally followed by {@code --errorcounters}.
+   */
+  ChipSnapshot withCapturedLinks(ChipSnapshot chips, String captured) throws ParseException {
+    Map<Integer, List<Link>> links =
+        switch (kind) {
+          case NPU_SMI -> HccnToolParser.transcript(captured);
+          case NVIDIA_SMI -> {
+            Map<Integer, NvlinkParser.GpuLinks> parsed = NvlinkParser.parse(captured);
+            yield NvlinkParser.links(
+                parsed, parsed, chips.chips().stream().map(Chip::index).toList());
+          }
+          case SIM -> throw inputDoesNotApply();
+        };
+    return new ChipSnapshot(
+        chips.vendor(),
+        chips.chips().stream()
+            .map(chip -> chip.withLinks(links.getOrDefault(chip.index(), List.of())))
+            .toList());
+  }
+
   ParameterException inputDoesNotApply() {
     return usage("--input does not apply to the sim collector");
   }
@@ -118,11 +172,18 @@ public final class CollectorOptions {
     if (simChips < 0 || simChips > ChipSnapshot.MAX_CHIPS) {
       throw usage("--sim-chips must be between 0 and " + ChipSnapshot.MAX_CHIPS);
     }
+    SimCollector sim;
     try {
-      return new SimCollector(simChips, SimHealthSpec.parse(simHealth));
+      sim = new SimCollector(simChips, SimHealthSpec.parse(simHealth));
     } catch (ParseException | IllegalArgumentException e) {
       throw usage("--sim-health: " + e.getMessage());
     }
+    try {
+      SimHealthSpec.links(simLinks).forEach(sim::setLink);
+    } catch (ParseException | IllegalArgumentException e) {
+      throw usage("--sim-links: " + e.getMessage());
+    }
+    return sim;
   }
 
   Map<Integer, Set<Integer>> xidsByGpu() {

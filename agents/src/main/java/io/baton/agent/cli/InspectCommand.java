@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Collects once, or parses captured tool output, and prints the report the agent would send. */
@@ -41,6 +42,18 @@ public final class InspectCommand implements Callable<Integer> {
       description =
           "Parse this captured output of npu-smi info or nvidia-smi --query-gpu (- for stdin) instead of running the tool.")
   String input;
+
+  @Option(
+      names = "--links-input",
+      paramLabel = "FILE|-",
+      description = {
+        "With --input: also read links from this captured output (- for stdin):",
+        "npu-smi: hccn_tool -i N -link -g / -net_health -g command lines, each followed by its"
+            + " output;",
+        "nvidia-smi: the output of nvidia-smi nvlink --status, optionally followed by that of"
+            + " nvidia-smi nvlink --errorcounters."
+      })
+  String linksInput;
 
   @Option(
       names = "--node",
@@ -69,14 +82,26 @@ public final class InspectCommand implements Callable<Integer> {
     if (input != null && collector.kind() == CollectorKind.SIM) {
       throw collector.inputDoesNotApply();
     }
+    if (linksInput != null && input == null) {
+      throw new ParameterException(spec.commandLine(), "--links-input needs --input");
+    }
+    if ("-".equals(linksInput) && "-".equals(input)) {
+      throw new ParameterException(
+          spec.commandLine(), "--input and --links-input cannot both read stdin");
+    }
     ChipSnapshot chips;
+    String reading = input;
     try {
       chips = input == null ? collector.create().collect() : collector.parse(read(input));
+      if (linksInput != null) {
+        reading = linksInput;
+        chips = collector.withCapturedLinks(chips, read(linksInput));
+      }
     } catch (CollectException e) {
       err.println("baton-agent inspect: " + e.getMessage());
       return 1;
     } catch (IOException e) {
-      err.println("baton-agent inspect: cannot read " + input + ": " + e);
+      err.println("baton-agent inspect: cannot read " + reading + ": " + e);
       return 1;
     }
     ProgressBatch progress = ProgressBatch.EMPTY;

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param errorCodes vendor error codes (Ascend error codes, {@code XID 79})
  * @param reasons why the health is not OK, in words
  * @param raw every field the tool printed for the chip, by the tool's own column name
+ * @param links the chip's links (NVLinks, RoCE port), empty when the agent reads none; a link the
+ *     tool could not read is UNKNOWN, never left out as if healthy
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Chip(
@@ -34,13 +36,85 @@ public record Chip(
     Long memoryTotalMb,
     List<String> errorCodes,
     List<String> reasons,
-    Map<String, String> raw) {
+    Map<String, String> raw,
+    List<Link> links) {
+
+  /** The report schema's bound on links per chip. */
+  public static final int MAX_LINKS = 64;
 
   public Chip {
     Objects.requireNonNull(health, "health");
     errorCodes = errorCodes == null ? List.of() : List.copyOf(errorCodes);
     reasons = reasons == null ? List.of() : List.copyOf(reasons);
     raw = raw == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(raw));
+    links = links == null ? List.of() : List.copyOf(links);
+    if (links.size() > MAX_LINKS) {
+      throw new IllegalArgumentException("a chip reports at most " + MAX_LINKS + " links");
+    }
+  }
+
+  /** A chip whose links the agent does not read. */
+  public Chip(
+      int index,
+      Integer chipId,
+      String name,
+      Health health,
+      String rawHealth,
+      String busId,
+      String uuid,
+      Double powerW,
+      Integer tempC,
+      Integer utilizationPct,
+      Long memoryUsedMb,
+      Long memoryTotalMb,
+      List<String> errorCodes,
+      List<String> reasons,
+      Map<String, String> raw) {
+    this(
+        index,
+        chipId,
+        name,
+        health,
+        rawHealth,
+        busId,
+        uuid,
+        powerW,
+        tempC,
+        utilizationPct,
+        memoryUsedMb,
+        memoryTotalMb,
+        errorCodes,
+        reasons,
+        raw,
+        List.of());
+  }
+
+  /**
+   * Whether any link of the chip is DOWN. The agent only reports it; what a DOWN link means for
+   * scheduling and recovery is the orchestrator's fault policy.
+   */
+  public boolean hasLinkDown() {
+    return links.stream().anyMatch(Link::isDown);
+  }
+
+  public Chip withLinks(List<Link> newLinks) {
+    return new Chip(
+        index,
+        chipId,
+        name,
+        health,
+        rawHealth,
+        busId,
+        uuid,
+        powerW,
+        tempC,
+        utilizationPct,
+        memoryUsedMb,
+        memoryTotalMb,
+        errorCodes,
+        reasons,
+        raw,
+        newLinks);
   }
 
   public Chip withHealth(Health newHealth, List<String> newErrorCodes, List<String> newReasons) {
@@ -59,6 +133,7 @@ public record Chip(
         memoryTotalMb,
         newErrorCodes,
         newReasons,
-        raw);
+        raw,
+        links);
   }
 }

@@ -20,13 +20,20 @@ public record ChipSnapshot(Vendor vendor, List<Chip> chips) {
 
   /**
    * What the orchestrator should see when a collection fails: the chips known from the last good
-   * collection, each UNKNOWN with the failure as its reason.
+   * collection, each UNKNOWN with the failure as its reason, and their links UNKNOWN too (a link
+   * read before the failure is not known to be up now).
    */
   public ChipSnapshot unknownBecause(String reason) {
     return new ChipSnapshot(
         vendor,
         chips.stream()
-            .map(c -> c.withHealth(Health.UNKNOWN, c.errorCodes(), List.of(reason)))
+            .map(
+                c ->
+                    c.withHealth(Health.UNKNOWN, c.errorCodes(), List.of(reason))
+                        .withLinks(
+                            c.links().stream()
+                                .map(l -> new Link(l.name(), LinkState.UNKNOWN))
+                                .toList()))
             .toList());
   }
 }

@@ -158,6 +158,140 @@ class InspectCommandTest {
     assertThat(report.at("/chips/1/errorCodes/0").asString()).isEqualTo("E9");
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "npu-smi/info-8x910B1-borderless.txt,8",
+    "npu-smi/info-1x310P3-2chips-borderless-indented.txt,2"
+  })
+  void npuSmiInfoWithoutItsBorderLinesIsReadToo(String fixture, int chips) {
+    CliRun run =
+        CliRun.of(
+            "inspect", "--collector", "npu-smi", "--input", Fixtures.path(fixture).toString());
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    JsonNode report = JSON.readTree(run.out());
+    assertThat(Fixtures.reportViolations(report)).isEmpty();
+    assertThat(report.get("chips")).hasSize(chips);
+  }
+
+  @Test
+  void capturedHccnToolAnswersShowAsLinks() {
+    CliRun run =
+        CliRun.of(
+            "inspect",
+            "--collector",
+            "npu-smi",
+            "--input",
+            Fixtures.path("npu-smi/info-8x910B1.txt").toString(),
+            "--links-input",
+            Fixtures.path("hccn_tool/transcript-8npu-npu3-down.txt").toString(),
+            "--node",
+            "n");
+
+    assertThat(run.err()).isEmpty();
+    JsonNode report = JSON.readTree(run.out());
+    assertThat(Fixtures.reportViolations(report)).isEmpty();
+    assertThat(report.at("/chips/3/links").toString())
+        .isEqualTo(
+            "[{\"name\":\"roce\",\"state\":\"DOWN\"},{\"name\":\"net-health\",\"state\":\"DOWN\"}]");
+    assertThat(report.at("/chips/0/links/0/state").asString()).isEqualTo("UP");
+    assertThat(report.at("/chips/3/health").asString()).isEqualTo("OK");
+  }
+
+  @Test
+  void capturedNvlinkStatusAndCountersFromStdinShowAsLinks() {
+    CliRun run =
+        CliRun.withStdin(
+            Fixtures.read("nvidia-smi/nvlink-status-8xH100-gpu3-link5-inactive.txt")
+                + Fixtures.read("nvidia-smi/nvlink-errors-8xH100-gpu3-link5-errors.txt"),
+            "inspect",
+            "--collector",
+            "nvidia-smi",
+            "--input",
+            Fixtures.path("nvidia-smi/query-8xA100-header.csv").toString(),
+            "--links-input",
+            "-");
+
+    assertThat(run.err()).isEmpty();
+    JsonNode report = JSON.readTree(run.out());
+    assertThat(Fixtures.reportViolations(report)).isEmpty();
+    assertThat(report.at("/chips/3/links")).hasSize(18);
+    assertThat(report.at("/chips/3/links/5").toString())
+        .isEqualTo(
+            "{\"name\":\"nvlink-5\",\"state\":\"DOWN\",\"errors\":{\"replay\":142,\"recovery\":3,\"crc\":891}}");
+  }
+
+  @Test
+  void unreadableLinkOutputIsOneLineAndExit1() {
+    CliRun run =
+        CliRun.of(
+            "inspect",
+            "--collector",
+            "nvidia-smi",
+            "--input",
+            Fixtures.path("nvidia-smi/query-8xA100-header.csv").toString(),
+            "--links-input",
+            Fixtures.path("nvidia-smi/nvlink-driver-error.txt").toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("baton-agent inspect: nvidia-smi nvlink: line 1: expected 'GPU <n>: ...'");
+  }
+
+  @Test
+  void liveCollectionShowsLinksAndAMissingHccnToolReadsUnknown(@TempDir Path dir)
+      throws IOException {
+    Path npuSmi = dir.resolve("npu-smi");
+    Files.writeString(
+        npuSmi,
+        "#!/bin/sh\ncat '" + Fixtures.path("npu-smi/info-1x910B4.txt").toAbsolutePath() + "'\n");
+    assertThat(npuSmi.toFile().setExecutable(true)).isTrue();
+    String missing = dir.resolve("hccn_tool").toString();
+
+    JsonNode report =
+        JSON.readTree(
+            CliRun.of(
+                    "inspect",
+                    "--collector",
+                    "npu-smi",
+                    "--npu-smi",
+                    npuSmi.toString(),
+                    "--hccn-tool",
+                    missing)
+                .out());
+    JsonNode none =
+        JSON.readTree(
+            CliRun.of(
+                    "inspect",
+                    "--collector",
+                    "npu-smi",
+                    "--npu-smi",
+                    npuSmi.toString(),
+                    "--no-links")
+                .out());
+
+    assertThat(Fixtures.reportViolations(report)).isEmpty();
+    assertThat(report.at("/chips/0/links").toString())
+        .isEqualTo(
+            "[{\"name\":\"roce\",\"state\":\"UNKNOWN\"},{\"name\":\"net-health\",\"state\":\"UNKNOWN\"}]");
+    assertThat(none.at("/chips/0").has("links")).isFalse();
+  }
+
+  @Test
+  void simulatedLinksAreUpUnlessScriptedDown() {
+    JsonNode report =
+        JSON.readTree(
+            CliRun.of("inspect", "--collector", "sim", "--sim-chips", "3", "--sim-links", "1=DOWN")
+                .out());
+
+    assertThat(Fixtures.reportViolations(report)).isEmpty();
+    assertThat(column(report.get("chips"), "links", links -> links.at("/0/state").asString()))
+        .containsExactly("UP", "DOWN", "UP");
+  }
+
   @Test
   void progressFilesAreIncludedWhenAsked(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve("job-4"));
@@ -237,7 +371,10 @@ class InspectCommandTest {
         "--collector sim --sim-health 1=MELTED|health must be one of",
         "--collector sim --sim-chips 65|--sim-chips must be between 0 and 64",
         "--collector nvidia-smi --input x --xid 7|--xid '7': expected GPU:XID",
-        "--collector npu-smi --tool-timeout soon|'soon' is not a duration"
+        "--collector npu-smi --tool-timeout soon|'soon' is not a duration",
+        "--collector npu-smi --links-input l.txt|--links-input needs --input",
+        "--collector npu-smi --input - --links-input -|cannot both read stdin",
+        "--collector sim --sim-links 1=FLAPPING|--sim-links: sim health spec '1=FLAPPING'"
       })
   void badFlagsAreUsageErrors(String flags, String message) {
     List<String> args = new ArrayList<>(List.of("inspect"));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.baton.agent.Fixtures;
 import io.baton.agent.collect.Chip;
 import io.baton.agent.collect.Health;
+import io.baton.agent.collect.Link;
+import io.baton.agent.collect.LinkState;
 import io.baton.agent.collect.Vendor;
 import io.baton.agent.collect.sim.SimCollector;
 import io.baton.schemas.Violation;
@@ -107,6 +109,126 @@ class AgentReportSchemaTest {
     assertThat(Fixtures.reportViolations(json))
         .extracting(Violation::field, Violation::keyword)
         .contains(org.assertj.core.groups.Tuple.tuple(field, keyword));
+  }
+
+  @Test
+  void linksAreWrittenAndValidAndAChipWithoutLinksOmitsThem() {
+    Chip withLinks =
+        new SimCollector(1, Map.of())
+            .collect()
+            .chips()
+            .get(0)
+            .withLinks(
+                List.of(
+                    new Link("nvlink-0", LinkState.UP, Map.of("crc", 0L, "replay", 2L)),
+                    new Link("nvlink-1", LinkState.DOWN),
+                    new Link("roce", LinkState.UNKNOWN)));
+    Chip without = withLinks.withLinks(List.of());
+    AgentReport report =
+        new AgentReport(
+            "node-a",
+            UUID.randomUUID(),
+            0,
+            Instant.now(),
+            Vendor.NVIDIA,
+            List.of(
+                withLinks,
+                new Chip(
+                    1, null, null, Health.OK, null, null, null, null, null, null, null, null, null,
+                    null, null)),
+            List.of(),
+            List.of(),
+            null,
+            null);
+
+    JsonNode json = JSON.readTree(ReportJson.bytes(report));
+
+    assertThat(Fixtures.reportViolations(json)).isEmpty();
+    assertThat(json.at("/chips/0/links").toString())
+        .isEqualTo(
+            "[{\"name\":\"nvlink-0\",\"state\":\"UP\",\"errors\":{\"crc\":0,\"replay\":2}},"
+                + "{\"name\":\"nvlink-1\",\"state\":\"DOWN\"},"
+                + "{\"name\":\"roce\",\"state\":\"UNKNOWN\"}]");
+    assertThat(json.at("/chips/1").has("links")).isFalse();
+    assertThat(
+            JSON.readTree(
+                    ReportJson.bytes(
+                        new AgentReport(
+                            "n",
+                            UUID.randomUUID(),
+                            0,
+                            Instant.now(),
+                            Vendor.SIM,
+                            List.of(without),
+                            List.of(),
+                            List.of(),
+                            null,
+                            null)))
+                .at("/chips/0")
+                .has("links"))
+        .isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "[{\"name\":\"nvlink-0\",\"state\":\"FLAPPING\"}]|chips[0].links[0].state|enum",
+        "[{\"name\":\"nvlink-0\"}]|chips[0].links[0].state|required",
+        "[{\"state\":\"UP\"}]|chips[0].links[0].name|required",
+        "[{\"name\":\"\",\"state\":\"UP\"}]|chips[0].links[0].name|minLength",
+        "[{\"name\":\"a\\nb\",\"state\":\"UP\"}]|chips[0].links[0].name|pattern",
+        "[{\"name\":\"a\\u0000\",\"state\":\"UP\"}]|chips[0].links[0].name|pattern",
+        "[{\"name\":\"link\\n\",\"state\":\"UP\"}]|chips[0].links[0].name|pattern",
+        "[{\"name\":\"a\",\"state\":\"UP\",\"speed\":1}]|chips[0].links[0].speed|additionalProperties",
+        "[{\"name\":\"a\",\"state\":\"UP\",\"errors\":{\"crc\":-1}}]|chips[0].links[0].errors.crc|minimum",
+        "[{\"name\":\"a\",\"state\":\"UP\",\"errors\":{\"crc\":1.5}}]|chips[0].links[0].errors.crc|type",
+        "[{\"name\":\"a\",\"state\":\"UP\",\"errors\":{\"CRC Errors\":1}}]|chips[0].links[0].errors|propertyNames",
+        "{\"name\":\"a\",\"state\":\"UP\"}|chips[0].links|type",
+        "[\"UP\"]|chips[0].links[0]|type"
+      })
+  void brokenLinksAreRefusedByField(String links, String field, String keyword) {
+    ObjectNode json = (ObjectNode) JSON.readTree(ReportJson.bytes(validReport()));
+    ((ObjectNode) json.at("/chips/0")).set("links", JSON.readTree(links));
+
+    assertThat(Fixtures.reportViolations(json))
+        .extracting(Violation::field, Violation::keyword)
+        .contains(org.assertj.core.groups.Tuple.tuple(field, keyword));
+  }
+
+  @Test
+  void linksAndTheirCountersAreBounded() {
+    ObjectNode json = (ObjectNode) JSON.readTree(ReportJson.bytes(validReport()));
+    var links = ((ObjectNode) json.at("/chips/0")).putArray("links");
+    for (int i = 0; i < 65; i++) {
+      links.addObject().put("name", "nvlink-" + i).put("state", "UP");
+    }
+    ObjectNode errors =
+        ((ObjectNode) json.at("/chips/1"))
+            .putArray("links")
+            .addObject()
+            .put("name", "x".repeat(65))
+            .put("state", "UP")
+            .putObject("errors");
+    for (int i = 0; i < 33; i++) {
+      errors.put("c" + i, i);
+    }
+
+    assertThat(Fixtures.reportViolations(json))
+        .extracting(Violation::field, Violation::keyword)
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("chips[0].links", "maxItems"),
+            org.assertj.core.groups.Tuple.tuple("chips[1].links[0].name", "maxLength"),
+            org.assertj.core.groups.Tuple.tuple("chips[1].links[0].errors", "maxProperties"));
+  }
+
+  @Test
+  void nullLinksAreAllowedLikeEveryOtherOptionalChipField() {
+    ObjectNode json = (ObjectNode) JSON.readTree(ReportJson.bytes(validReport()));
+    ((ObjectNode) json.at("/chips/0")).putNull("links");
+
+    assertThat(Fixtures.reportViolations(json)).isEmpty();
   }
 
   @Test

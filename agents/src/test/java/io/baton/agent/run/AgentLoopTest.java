@@ -107,6 +107,8 @@ class AgentLoopTest {
     assertThat(unknown.body().get("chips")).hasSize(2);
     assertThat(unknown.body().at("/chips/1/reasons/0").asString())
         .isEqualTo("collection failed: npu-smi: timed out after 10000 ms");
+    assertThat(unknown.body().at("/chips/1/links").toString())
+        .isEqualTo("[{\"name\":\"sim-link\",\"state\":\"UNKNOWN\"}]");
 
     broken.set(false);
     long after = unknown.seq();

@@ -27,18 +27,32 @@ record AgentReport(
     long malformedLines) {
 
   /**
-   * One chip: its vendor index, normalized health, and the vendor's own words for that health.
+   * One chip: its vendor index, normalized health, the vendor's own words for that health, and
+   * which of its links the agent saw DOWN.
    *
    * @param rawHealth the health word the tool printed, or null
    * @param errorCodes the error codes, or null
    * @param reasons why the health is not OK, in words, or null
+   * @param linksDown the names of the chip's links reported DOWN, in report order; empty when none
+   *     (or when the agent reads no links). A DOWN link does not change the chip's health here:
+   *     what it means for scheduling and recovery is the fault policy's call
    */
   record Chip(
       int index,
       ChipHealth health,
       String rawHealth,
       List<String> errorCodes,
-      List<String> reasons) {
+      List<String> reasons,
+      List<String> linksDown) {
+
+    Chip {
+      linksDown = linksDown == null ? List.of() : List.copyOf(linksDown);
+    }
+
+    /** Whether any link of the chip was reported DOWN. */
+    boolean hasLinkDown() {
+      return !linksDown.isEmpty();
+    }
 
     /**
      * The text of a chip health event: "Warning; errorCodes [0x80E01801]", or "reported OK". Only a

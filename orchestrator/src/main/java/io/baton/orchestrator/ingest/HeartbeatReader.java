@@ -20,9 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code agent-report.schema.json} — the common shape, every value of the right type and range —
  * and answers {@code null} ("not sure") for everything else: progress or checkpoints, an unknown or
  * repeated field, a float where an integer belongs, chips out of index order, a backslash-u escape
- * in the chips, malformed JSON. The caller then reads the body the thorough way (tree, schema,
- * {@link ReportParser}), which accepts or rejects it with the field named. A test holds the two to
- * the same answers.
+ * in the chips, malformed JSON. Chips' {@code links} are checked by {@link HeartbeatLinks}, so
+ * heartbeats of agents that read links stay on this path. The caller then reads the body the
+ * thorough way (tree, schema, {@link ReportParser}), which accepts or rejects it with the field
+ * named. A test holds the two to the same answers.
  */
 final class HeartbeatReader {
 
@@ -206,6 +207,7 @@ final class HeartbeatReader {
   private static final int ERROR_CODES = 1 << 12;
   private static final int REASONS = 1 << 13;
   private static final int RAW = 1 << 14;
+  private static final int LINKS = 1 << 15;
 
   private static int chipField(String name) {
     return switch (name) {
@@ -224,6 +226,7 @@ final class HeartbeatReader {
       case "errorCodes" -> ERROR_CODES;
       case "reasons" -> REASONS;
       case "raw" -> RAW;
+      case "links" -> LINKS;
       default -> 0;
     };
   }
@@ -236,6 +239,7 @@ final class HeartbeatReader {
     String rawHealth = null;
     List<String> errorCodes = null;
     List<String> reasons = null;
+    List<String> linksDown = HeartbeatLinks.NONE_DOWN;
     JsonToken token;
     while ((token = p.nextToken()) == JsonToken.PROPERTY_NAME) {
       int field = chipField(p.currentName());
@@ -283,6 +287,10 @@ final class HeartbeatReader {
               yield reasons != null;
             }
             case RAW -> value == JsonToken.VALUE_NULL || stringValuedObject(p, value);
+            case LINKS -> {
+              linksDown = HeartbeatLinks.downLinks(p, value);
+              yield linksDown != null;
+            }
             default -> false;
           };
       if (!valid) {
@@ -292,7 +300,7 @@ final class HeartbeatReader {
     if (token != JsonToken.END_OBJECT || (seen & (INDEX | HEALTH)) != (INDEX | HEALTH)) {
       return null;
     }
-    return new AgentReport.Chip(index, health, rawHealth, errorCodes, reasons);
+    return new AgentReport.Chip(index, health, rawHealth, errorCodes, reasons, linksDown);
   }
 
   private static ChipHealth health(String word) {

@@ -56,7 +56,8 @@ final class ReportParser {
               health,
               chip.hasNonNull("rawHealth") ? chip.get("rawHealth").asString() : null,
               strings(chip.get("errorCodes")),
-              strings(chip.get("reasons"))));
+              strings(chip.get("reasons")),
+              linksDown(chip.get("links"))));
     }
     return new AgentReport(
         body.get("node").asString(),
@@ -77,6 +78,19 @@ final class ReportParser {
     List<String> values = new ArrayList<>(array.size());
     array.forEach(v -> values.add(v.asString()));
     return values;
+  }
+
+  private static List<String> linksDown(JsonNode links) {
+    List<String> down = new ArrayList<>();
+    if (links != null && links.isArray()) {
+      links.forEach(
+          link -> {
+            if ("DOWN".equals(link.get("state").asString())) {
+              down.add(link.get("name").asString());
+            }
+          });
+    }
+    return down;
   }
 
   private static List<JsonNode> list(JsonNode array) {

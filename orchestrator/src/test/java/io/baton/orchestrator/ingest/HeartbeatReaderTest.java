@@ -2,10 +2,15 @@ package io.baton.orchestrator.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.agent.collect.Chip;
 import io.baton.agent.collect.ChipSnapshot;
 import io.baton.agent.collect.Health;
+import io.baton.agent.collect.Link;
+import io.baton.agent.collect.LinkState;
+import io.baton.agent.collect.ascend.HccnToolParser;
 import io.baton.agent.collect.ascend.NpuSmiInfoParser;
 import io.baton.agent.collect.nvidia.NvidiaSmiCsvParser;
+import io.baton.agent.collect.nvidia.NvlinkParser;
 import io.baton.agent.collect.sim.SimCollector;
 import io.baton.agent.collect.sim.SimHealthSpec.ChipState;
 import io.baton.agent.report.ReportJson;
@@ -110,7 +115,41 @@ class HeartbeatReaderTest {
           "errorCodes",
           "reasons",
           "raw",
+          "links",
           "extra");
+
+  private static final List<String> LINK_FIELDS = List.of("name", "state", "errors", "extra");
+
+  /** Values for a link's name and counters, around the schema's edges. */
+  private static final List<String> LINK_VALUES =
+      List.of(
+          "\"nvlink-0\"",
+          "\"roce\"",
+          "\"a\"",
+          "\"A.b_c:d/e-f\"",
+          "\"-a\"",
+          "\"a b\"",
+          "\"a\\n\"",
+          "\"a\\u0000\"",
+          "\"é\"",
+          "\"" + "n".repeat(64) + "\"",
+          "\"" + "n".repeat(65) + "\"",
+          "\"UP\"",
+          "\"DOWN\"",
+          "\"UNKNOWN\"",
+          "\"up\"",
+          "{\"crc\":0}",
+          "{\"crc\":-1}",
+          "{\"crc\":1.0}",
+          "{\"crc\":9223372036854775807}",
+          "{\"crc\":9223372036854775808}",
+          "{\"CRC\":1}",
+          "{\"_crc\":1}",
+          "{\"link-recovery_failed\":1}",
+          "{\"" + "c".repeat(64) + "\":1}",
+          "{\"" + "c".repeat(65) + "\":1}",
+          "{\"crc\":\"1\"}",
+          "{\"crc\":null}");
 
   private int fast;
   private int rejected;
@@ -164,6 +203,87 @@ class HeartbeatReaderTest {
     // The variants are not all accepted or all refused: both paths are exercised.
     assertThat(fast).isGreaterThan(500);
     assertThat(rejected).isGreaterThan(500);
+  }
+
+  @Test
+  void everyVariantOfALinkIsReadAlikeOrLeftToTheSchema() throws Exception {
+    int fastBefore = fast;
+    int rejectedBefore = rejected;
+    for (String report : realReports()) {
+      ObjectNode base = (ObjectNode) JSON.readTree(report);
+      JsonNode links = base.at("/chips/0/links");
+      if (!links.isArray() || links.isEmpty()) {
+        continue;
+      }
+      for (String field : LINK_FIELDS) {
+        ObjectNode without = base.deepCopy();
+        ((ObjectNode) without.at("/chips/0/links/0")).remove(field);
+        check(JSON.writeValueAsString(without));
+        for (String value : concat(VALUES, LINK_VALUES)) {
+          ObjectNode changed = base.deepCopy();
+          ((ObjectNode) changed.at("/chips/0/links/0")).put(field, MARK);
+          check(withValue(changed, value));
+        }
+      }
+      for (String value : concat(VALUES, LINK_VALUES)) {
+        ObjectNode changed = base.deepCopy();
+        ((ObjectNode) changed.at("/chips/0/links/0")).putObject("errors").put("crc", MARK);
+        check(withValue(changed, value));
+        changed = base.deepCopy();
+        ((ObjectNode) changed.at("/chips/0")).putArray("links").add(MARK);
+        check(withValue(changed, value));
+      }
+    }
+    assertThat(fast - fastBefore).isGreaterThan(100);
+    assertThat(rejected - rejectedBefore).isGreaterThan(100);
+  }
+
+  @Test
+  void linksStayOnTheFastPathAndTheirDownOnesAreRead() throws Exception {
+    String report = realReports().get(realReports().size() - 1);
+    ObjectNode base = (ObjectNode) JSON.readTree(report);
+
+    AgentReport read = HeartbeatReader.tryRead(JSON, report.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(read).isNotNull();
+    assertThat(check(report)).isTrue();
+    assertThat(read.chips())
+        .filteredOn(AgentReport.Chip::hasLinkDown)
+        .extracting(AgentReport.Chip::index, AgentReport.Chip::linksDown)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(3, List.of("nvlink-5")));
+    assertThat(JSON.readTree(read.chipsJson())).isEqualTo(base.get("chips"));
+    List<String> variants = new ArrayList<>();
+    for (int count : new int[] {0, 64, 65}) {
+      ObjectNode many = base.deepCopy();
+      ArrayNode links = ((ObjectNode) many.at("/chips/0")).putArray("links");
+      for (int i = 0; i < count; i++) {
+        links.addObject().put("name", "l" + i).put("state", i % 2 == 0 ? "DOWN" : "UP");
+      }
+      variants.add(JSON.writeValueAsString(many));
+    }
+    ObjectNode counters = base.deepCopy();
+    ObjectNode errors = ((ObjectNode) counters.at("/chips/0/links/0")).putObject("errors");
+    for (int i = 0; i < 33; i++) {
+      errors.put("c" + i, i);
+    }
+    variants.add(JSON.writeValueAsString(counters));
+    errors.remove("c32");
+    variants.add(JSON.writeValueAsString(counters));
+    String first = JSON.writeValueAsString(base.at("/chips/0/links/0"));
+    variants.add(report.replace(first, first.replaceFirst("\\{", "{\"state\":\"UP\",")));
+    variants.add(report.replace(first, first.replaceFirst("\\{", "{\"name\":\"x\",")));
+    variants.add(
+        report.replace("\"errors\":{\"replay\":142", "\"errors\":{\"replay\":1,\"replay\":142"));
+    variants.add(report.replace("\"errors\":{", "\"errors\":{},\"errors\":{"));
+
+    for (String variant : variants) {
+      check(variant);
+    }
+    assertThat(check(variants.get(0))).isTrue();
+    assertThat(check(variants.get(1))).isTrue();
+    assertThat(check(variants.get(2))).isFalse();
+    assertThat(check(variants.get(3))).isFalse();
+    assertThat(check(variants.get(4))).isTrue();
   }
 
   @Test
@@ -259,11 +379,20 @@ class HeartbeatReaderTest {
     return true;
   }
 
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   private static String withValue(ObjectNode report, String value) {
     return JSON.writeValueAsString(report).replace("\"" + MARK + "\"", value);
   }
 
-  /** Reports as agents send them: from captured npu-smi and nvidia-smi output, and simulated. */
+  /**
+   * Reports as agents send them: from captured npu-smi and nvidia-smi output, and simulated; the
+   * last ones with links read from captured hccn_tool and nvidia-smi nvlink output, some DOWN.
+   */
   private static List<String> realReports() throws Exception {
     List<ChipSnapshot> snapshots = new ArrayList<>();
     for (String name :
@@ -294,6 +423,35 @@ class HeartbeatReaderTest {
                     5,
                     new ChipState(Health.FAULT, List.of("0x80CB8009", "0x80E18401"))))
             .collect());
+    SimCollector linkDown = new SimCollector(4, Map.of());
+    linkDown.setLink(1, LinkState.DOWN);
+    linkDown.setLink(2, LinkState.UNKNOWN);
+    snapshots.add(linkDown.collect());
+    ChipSnapshot ascend =
+        NpuSmiInfoParser.parse(Files.readString(FIXTURES.resolve("npu-smi/info-8x910B1.txt")));
+    Map<Integer, List<Link>> roce =
+        HccnToolParser.transcript(
+            Files.readString(FIXTURES.resolve("hccn_tool/transcript-8npu-npu3-down.txt")));
+    snapshots.add(
+        new ChipSnapshot(
+            ascend.vendor(),
+            ascend.chips().stream().map(c -> c.withLinks(roce.get(c.index()))).toList()));
+    ChipSnapshot nvidia =
+        NvidiaSmiCsvParser.parse(
+            Files.readString(FIXTURES.resolve("nvidia-smi/query-8xA100-header.csv")), Map.of());
+    Map<Integer, List<Link>> nvlinks =
+        NvlinkParser.links(
+            NvlinkParser.parse(
+                Files.readString(
+                    FIXTURES.resolve("nvidia-smi/nvlink-status-8xH100-gpu3-link5-inactive.txt"))),
+            NvlinkParser.parse(
+                Files.readString(
+                    FIXTURES.resolve("nvidia-smi/nvlink-errors-8xH100-gpu3-link5-errors.txt"))),
+            nvidia.chips().stream().map(Chip::index).toList());
+    snapshots.add(
+        new ChipSnapshot(
+            nvidia.vendor(),
+            nvidia.chips().stream().map(c -> c.withLinks(nvlinks.get(c.index()))).toList()));
     List<String> reports = new ArrayList<>();
     long seq = 0;
     for (ChipSnapshot snapshot : snapshots) {

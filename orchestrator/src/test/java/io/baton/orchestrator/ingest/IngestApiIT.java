@@ -33,6 +33,7 @@ class IngestApiIT extends IntegrationTest {
   @Autowired JobLifecycle lifecycle;
   @Autowired JobService jobs;
   @Autowired MeterRegistry meters;
+  @Autowired io.baton.orchestrator.pools.NodeRepository nodes;
   Api api;
 
   @BeforeEach
@@ -59,6 +60,48 @@ class IngestApiIT extends IntegrationTest {
     assertThat(got.at("/chips/0/memoryTotalMb").asInt()).isEqualTo(65536);
     assertThat(got.at("/chipCounts/warning").asInt()).isEqualTo(1);
     assertThat(got.at("/chipCounts/ok").asInt()).isEqualTo(7);
+  }
+
+  @Test
+  void chipsKeepTheirLinksAsReportedAndADownLinkShowsWithoutChangingHealth() {
+    Node node = aNode("ascend-910b");
+    Reports withLinks = aReport(node.name());
+    for (int i = 0; i < 8; i++) {
+      withLinks
+          .link(i, "roce", i == 5 ? "DOWN" : "UP", java.util.Map.of())
+          .link(i, "net-health", i == 6 ? "UNKNOWN" : "UP", java.util.Map.of());
+    }
+    withLinks.link(5, "nvlink-3", "UP", java.util.Map.of("crc", 891L));
+
+    Api.Response ack = report(node, withLinks);
+
+    assertThat(ack.status()).isEqualTo(200);
+    JsonNode got = api.get("/api/v1/nodes/" + node.name()).json();
+    assertThat(got.get("health").asString()).isEqualTo("OK");
+    assertThat(got.at("/chips/5/health").asString()).isEqualTo("OK");
+    assertThat(got.at("/chips/5/links").toString())
+        .isEqualTo(
+            "[{\"name\":\"roce\",\"state\":\"DOWN\"},{\"name\":\"net-health\",\"state\":\"UP\"},"
+                + "{\"name\":\"nvlink-3\",\"state\":\"UP\",\"errors\":{\"crc\":891}}]");
+    assertThat(got.at("/chips/6/links/1/state").asString()).isEqualTo("UNKNOWN");
+    assertThat(nodes.find(node.name()).orElseThrow().chipsWithLinkDown()).containsExactly(5);
+
+    report(node, aReport(node.name()).seq(1));
+
+    assertThat(api.get("/api/v1/nodes/" + node.name()).json().at("/chips/5").has("links"))
+        .isFalse();
+    assertThat(nodes.find(node.name()).orElseThrow().chipsWithLinkDown()).isEmpty();
+  }
+
+  @Test
+  void aBrokenLinkIsRefusedNamingTheField() {
+    Node node = aNode("ascend-910b");
+
+    JsonNode problem =
+        report(node, aReport(node.name()).link(2, "roce", "FLAPPING", java.util.Map.of()))
+            .problem(400, "invalid-report");
+
+    assertThat(problem.at("/errors/0/field").asString()).isEqualTo("chips[2].links[0].state");
   }
 
   @Test

@@ -70,6 +70,22 @@ public final class Reports {
     return this;
   }
 
+  /** Adds a link to chip {@code index}, as an agent that reads links reports it. */
+  public Reports link(int index, String name, String state, Map<String, Long> errors) {
+    Map<String, Object> link = new LinkedHashMap<>();
+    link.put("name", name);
+    link.put("state", state);
+    if (!errors.isEmpty()) {
+      link.put("errors", errors);
+    }
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> links =
+        (List<Map<String, Object>>)
+            chips.get(index).computeIfAbsent("links", k -> new ArrayList<>());
+    links.add(link);
+    return this;
+  }
+
   public Reports progress(UUID job, long step, double loss) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("type", "progress");

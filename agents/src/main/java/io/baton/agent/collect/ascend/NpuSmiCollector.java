@@ -14,7 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * Runs {@code npu-smi info}; for every chip that is not OK it also asks {@code npu-smi info -t
- * health} for the error codes. Healthy nodes thus cost one process per collection.
+ * health} for the error codes. With a {@link HccnLinks} it also reads each chip's RoCE link and
+ * network health ({@code hccn_tool}, two processes per chip); without one, chips carry no links.
  */
 public final class NpuSmiCollector implements Collector {
 
@@ -22,10 +23,19 @@ public final class NpuSmiCollector implements Collector {
 
   private final String executable;
   private final CommandRunner runner;
+  private final HccnLinks links;
 
   public NpuSmiCollector(String executable, CommandRunner runner) {
+    this(executable, runner, null);
+  }
+
+  /**
+   * @param links reads the links of each chip, or null to read none
+   */
+  public NpuSmiCollector(String executable, CommandRunner runner, HccnLinks links) {
     this.executable = executable;
     this.runner = runner;
+    this.links = links;
   }
 
   @Override
@@ -38,7 +48,8 @@ public final class NpuSmiCollector implements Collector {
     ChipSnapshot table = NpuSmiInfoParser.parse(runner.run(List.of(executable, "info")));
     List<Chip> chips = new ArrayList<>(table.chips().size());
     for (Chip chip : table.chips()) {
-      chips.add(chip.health() == Health.OK ? chip : withDetail(chip));
+      Chip detailed = chip.health() == Health.OK ? chip : withDetail(chip);
+      chips.add(links == null ? detailed : detailed.withLinks(links.read(chip.index())));
     }
     return new ChipSnapshot(Vendor.ASCEND, chips);
   }

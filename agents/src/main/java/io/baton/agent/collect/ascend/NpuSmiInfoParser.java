@@ -20,13 +20,18 @@ import java.util.Set;
  * health, power and temperature; each further row one chip of that NPU (one on 910 cards, several
  * on 310P cards) with its bus id, AI-core use and memory. The process table that follows is not
  * chips. Columns are matched by the header's names, never by fixed offsets.
+ *
+ * <p>The same table without its border lines (no {@code +---+} rules, as pasted into tickets or
+ * kept by some exporters' fixtures, possibly indented) reads the same: a row whose first cell holds
+ * a word that is not a number (the NPU's name) then starts an NPU's block, the rows after it until
+ * the next such row are its chips.
  */
 public final class NpuSmiInfoParser {
 
   private NpuSmiInfoParser() {}
 
   public static ChipSnapshot parse(String output) throws ParseException {
-    List<String> lines = output.lines().map(String::stripTrailing).toList();
+    List<String> lines = output.lines().map(String::strip).toList();
     if (lines.stream().allMatch(String::isBlank)) {
       throw new ParseException("npu-smi info: empty output");
     }
@@ -42,15 +47,17 @@ public final class NpuSmiInfoParser {
         BoxTable.header(BoxTable.cells(lines.get(chipHeader), chipHeader + 1));
     requireColumn(npuColumns, "NPU");
     requireColumn(npuColumns, "Health");
+    boolean borderless = lines.stream().noneMatch(BoxTable::isRule);
     return new ChipSnapshot(
-        Vendor.ASCEND, readBlocks(lines, chipHeader + 1, npuColumns, chipColumns));
+        Vendor.ASCEND, readBlocks(lines, chipHeader + 1, npuColumns, chipColumns, borderless));
   }
 
   private static List<Chip> readBlocks(
       List<String> lines,
       int from,
       List<List<BoxTable.Column>> npuColumns,
-      List<List<BoxTable.Column>> chipColumns)
+      List<List<BoxTable.Column>> chipColumns,
+      boolean borderless)
       throws ParseException {
     List<Chip> chips = new ArrayList<>();
     Map<String, String> npu = null;
@@ -82,6 +89,14 @@ public final class NpuSmiInfoParser {
         return checked(chips);
       }
       List<String> cells = BoxTable.cells(line, lineNo);
+      if (borderless && npu != null && startsAnNpu(cells)) {
+        if (chipsInBlock == 0) {
+          throw new ParseException(
+              "npu-smi info: line " + lineNo + ": NPU " + npu.get("NPU") + " has no chip row");
+        }
+        npu = null;
+        chipsInBlock = 0;
+      }
       if (npu == null) {
         npu = BoxTable.values(npuColumns, cells, lineNo);
         npuLine = lineNo;
@@ -95,6 +110,16 @@ public final class NpuSmiInfoParser {
           "npu-smi info: truncated: NPU " + npu.get("NPU") + " has no chip row");
     }
     throw new ParseException("npu-smi info: truncated: output ends before the process table");
+  }
+
+  /** An NPU row names the NPU in its first cell ({@code 0 910B1}); chip rows hold numbers only. */
+  private static boolean startsAnNpu(List<String> cells) {
+    for (String word : cells.get(0).strip().split("\\s+")) {
+      if (!word.isEmpty() && !word.chars().allMatch(Character::isDigit)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Chip> checked(List<Chip> chips) throws ParseException {

@@ -4,6 +4,8 @@ import io.baton.agent.collect.Chip;
 import io.baton.agent.collect.ChipSnapshot;
 import io.baton.agent.collect.Collector;
 import io.baton.agent.collect.Health;
+import io.baton.agent.collect.Link;
+import io.baton.agent.collect.LinkState;
 import io.baton.agent.collect.Vendor;
 import io.baton.agent.collect.sim.SimHealthSpec.ChipState;
 import java.util.ArrayList;
@@ -14,11 +16,19 @@ import java.util.Map;
 /**
  * Simulated chips with scripted health, for the local backend, tests and load. Health can change at
  * any time from any thread; a collection always sees one consistent state.
+ *
+ * <p>Every simulated chip has one link, {@value #LINK}, UP unless {@link #setLink} says otherwise:
+ * the hook a simulated LINK_DOWN fault flips.
  */
 public final class SimCollector implements Collector {
 
   private final int chipCount;
+
+  /** The name of a simulated chip's one link. */
+  public static final String LINK = "sim-link";
+
   private final Map<Integer, ChipState> states = new HashMap<>();
+  private final Map<Integer, LinkState> links = new HashMap<>();
   private volatile ChipSnapshot snapshot;
   private volatile long version;
 
@@ -66,6 +76,25 @@ public final class SimCollector implements Collector {
     version++;
   }
 
+  /** Sets the state of the chip's link ({@link LinkState#UP} restores it). */
+  public synchronized void setLink(int chip, LinkState state) {
+    if (chip < 0 || chip >= chipCount) {
+      throw new IllegalArgumentException(
+          "no simulated chip " + chip + " on a node with " + chipCount + " chips");
+    }
+    if (state == null) {
+      throw new IllegalArgumentException("no link state for chip " + chip);
+    }
+    links.put(chip, state);
+    snapshot = render();
+    version++;
+  }
+
+  /** The state of the chip's link. */
+  public synchronized LinkState linkState(int chip) {
+    return links.getOrDefault(chip, LinkState.UP);
+  }
+
   private void check(int chip, ChipState state) {
     if (chip < 0 || chip >= chipCount) {
       throw new IllegalArgumentException(
@@ -96,7 +125,8 @@ public final class SimCollector implements Collector {
               65536L,
               state.errorCodes(),
               state.health() == Health.OK ? List.of() : List.of("simulated " + state.health()),
-              Map.of()));
+              Map.of(),
+              List.of(new Link(LINK, links.getOrDefault(i, LinkState.UP)))));
     }
     return new ChipSnapshot(Vendor.SIM, chips);
   }

@@ -1,6 +1,7 @@
 package io.baton.agent.collect.sim;
 
 import io.baton.agent.collect.Health;
+import io.baton.agent.collect.LinkState;
 import io.baton.agent.collect.ParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -62,6 +63,40 @@ public final class SimHealthSpec {
     List<String> codes =
         Arrays.stream(parts).skip(1).map(String::strip).filter(s -> !s.isEmpty()).toList();
     return new ChipState(health, codes);
+  }
+
+  /**
+   * Scripted link states: {@code 3=DOWN,5=UNKNOWN} puts chip 3's link DOWN and chip 5's UNKNOWN;
+   * chips not named keep theirs UP.
+   */
+  public static Map<Integer, LinkState> links(String spec) throws ParseException {
+    Map<Integer, LinkState> states = new LinkedHashMap<>();
+    if (spec == null || spec.isBlank()) {
+      return states;
+    }
+    for (String entry : spec.split(",")) {
+      String item = entry.strip();
+      int eq = item.indexOf('=');
+      if (eq <= 0) {
+        throw invalid(item, "expected CHIP=UP|DOWN|UNKNOWN");
+      }
+      int chip;
+      try {
+        chip = Integer.parseInt(item.substring(0, eq).strip());
+      } catch (NumberFormatException e) {
+        throw invalid(item, "chip must be a number");
+      }
+      if (chip < 0) {
+        throw invalid(item, "chip must not be negative");
+      }
+      try {
+        states.put(
+            chip, LinkState.valueOf(item.substring(eq + 1).strip().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw invalid(item, "link state must be one of UP, DOWN, UNKNOWN");
+      }
+    }
+    return states;
   }
 
   private static ParseException invalid(String item, String why) {

@@ -202,6 +202,58 @@ class NpuSmiInfoParserTest {
         .hasMessage("npu-smi info: line 7: Power(W) 'hot' is not a number");
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "info-8x910B1.txt,info-8x910B1-borderless.txt",
+    "info-4x910B3-faults.txt,info-4x910B3-faults-borderless.txt",
+    "info-1x310P3-2chips.txt,info-1x310P3-2chips-borderless-indented.txt"
+  })
+  void theTableWithoutItsBorderLinesIsTheSameTable(String bordered, String borderless)
+      throws ParseException {
+    ChipSnapshot expected = NpuSmiInfoParser.parse(Fixtures.read("npu-smi/" + bordered));
+
+    ChipSnapshot actual = NpuSmiInfoParser.parse(Fixtures.read("npu-smi/" + borderless));
+
+    assertThat(actual).isEqualTo(expected);
+    assertThat(actual.chips()).isNotEmpty();
+  }
+
+  @Test
+  void theBorderlessCopyIsTheSharedOriginalWithoutItsBorderLines() throws IOException {
+    Path shared = Fixtures.SHARED.resolve("npu-smi/info-8x910B1.txt");
+    assumeThat(Files.isRegularFile(shared)).as("shared fixtures beside the repository").isTrue();
+    String withoutBorders =
+        Files.readAllLines(shared).stream()
+            .filter(line -> !line.startsWith("+"))
+            .map(line -> line + "\n")
+            .reduce("", String::concat);
+
+    assertThat(Fixtures.read("npu-smi/info-8x910B1-borderless.txt")).isEqualTo(withoutBorders);
+  }
+
+  @Test
+  void aBorderlessNpuRowWithoutItsChipRowIsTruncated() {
+    String output =
+        Fixtures.read("npu-smi/info-8x910B1-borderless.txt")
+            .replace(
+                "| 0                         | 0000:01:00.0  | 0           0    / 0          3378 / 65536         |\n",
+                "");
+
+    assertThatThrownBy(() -> NpuSmiInfoParser.parse(output))
+        .isInstanceOf(ParseException.class)
+        .hasMessage("npu-smi info: line 7: NPU 1 has no chip row");
+  }
+
+  @Test
+  void aBorderlessTableCutBeforeTheProcessTableIsTruncated() {
+    String full = Fixtures.read("npu-smi/info-8x910B1-borderless.txt");
+    String cut = full.substring(0, full.indexOf("| NPU     Chip"));
+
+    assertThatThrownBy(() -> NpuSmiInfoParser.parse(cut))
+        .isInstanceOf(ParseException.class)
+        .hasMessageContaining("ends before the process table");
+  }
+
   @Test
   void theCopiesMatchTheSharedOriginals() throws IOException {
     Path shared = Fixtures.SHARED.resolve("npu-smi");

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.baton.agent.collect.Chip;
 import io.baton.agent.collect.ChipSnapshot;
 import io.baton.agent.collect.Health;
+import io.baton.agent.collect.Link;
+import io.baton.agent.collect.LinkState;
 import io.baton.agent.collect.ParseException;
 import io.baton.agent.collect.sim.SimHealthSpec.ChipState;
 import java.util.ArrayList;
@@ -96,6 +98,44 @@ class SimCollectorTest {
 
     assertThat(sim.collect().chips()).extracting(Chip::health).containsOnly(Health.WARNING);
     assertThat(sim.version()).isEqualTo(before + 16 * 201);
+  }
+
+  @Test
+  void simulatedChipsReportTheirLinkUpUntilItIsSetDown() {
+    SimCollector sim = new SimCollector(4, Map.of());
+    long before = sim.version();
+
+    assertThat(sim.collect().chips())
+        .allSatisfy(c -> assertThat(c.links()).containsExactly(new Link("sim-link", LinkState.UP)));
+
+    sim.setLink(2, LinkState.DOWN);
+
+    assertThat(sim.version()).isEqualTo(before + 1);
+    assertThat(sim.linkState(2)).isEqualTo(LinkState.DOWN);
+    assertThat(sim.collect().chips())
+        .filteredOn(Chip::hasLinkDown)
+        .extracting(Chip::index)
+        .containsExactly(2);
+    assertThat(sim.collect().chips().get(2).health()).isEqualTo(Health.OK);
+
+    sim.set(2, new ChipState(Health.FAULT, List.of("E1")));
+    sim.setLink(2, LinkState.UP);
+
+    assertThat(sim.collect().chips().get(2).links())
+        .containsExactly(new Link("sim-link", LinkState.UP));
+    assertThat(sim.collect().chips().get(2).health()).isEqualTo(Health.FAULT);
+  }
+
+  @Test
+  void linkStatesFromASpecAndBadOnes() throws ParseException {
+    assertThat(SimHealthSpec.links(" 3 = down, 5=UNKNOWN"))
+        .containsExactly(Map.entry(3, LinkState.DOWN), Map.entry(5, LinkState.UNKNOWN));
+    assertThatThrownBy(() -> SimHealthSpec.links("3=FLAPPING"))
+        .isInstanceOf(ParseException.class)
+        .hasMessageContaining("link state must be one of UP, DOWN, UNKNOWN");
+    assertThatThrownBy(() -> new SimCollector(2, Map.of()).setLink(2, LinkState.DOWN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("no simulated chip 2 on a node with 2 chips");
   }
 
   @Test
