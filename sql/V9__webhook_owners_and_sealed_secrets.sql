@@ -4,6 +4,10 @@
 --   cap (baton.webhooks.max-per-team). NULL: created by an administrator, hears every event.
 ALTER TABLE webhooks ADD COLUMN team text;
 CREATE INDEX webhooks_by_team ON webhooks (team);
+-- Subscriptions made before identities existed were anyone's: they must not become admin ones
+-- that hear every team. They go to a team no event can have (team names are DNS labels), so they
+-- hear nothing; admins see them and delete or re-create them for a team.
+UPDATE webhooks SET team = 'unclaimed:before-identities';
 
 -- The team an event belongs to (NULL: no team's alone). The migration that introduces teams adds it
 -- too, hence IF NOT EXISTS.

@@ -111,6 +111,7 @@ public class ApiTokens {
                 + " is not yours to give.");
       }
     }
+    expiresAt = noLaterThanIssuer(by, expiresAt);
     String secret = BearerTokens.generate(PREFIX);
     Instant now = clock.instant();
     UUID id = UUID.randomUUID();
@@ -136,6 +137,28 @@ public class ApiTokens {
             now));
     return new Issued(
         new Token(id, name, List.copyOf(grants), now, by.actor(), expiresAt, null, null), secret);
+  }
+
+  /**
+   * A token issued by another API token lives no longer than its issuer: a credential cannot
+   * outlive the one that made it.
+   */
+  private Instant noLaterThanIssuer(Caller by, Instant requested) {
+    if (by.kind() != Caller.Kind.API_TOKEN) {
+      return requested;
+    }
+    Optional<Instant> issuerExpiry =
+        jdbc.sql("SELECT expires_at FROM api_tokens WHERE CAST(id AS text) = :id")
+            .param("id", by.id())
+            .query((rs, n) -> instant(rs, "expires_at"))
+            .optional()
+            .flatMap(Optional::ofNullable);
+    if (issuerExpiry.isEmpty()) {
+      return requested;
+    }
+    return requested == null || requested.isAfter(issuerExpiry.get())
+        ? issuerExpiry.get()
+        : requested;
   }
 
   /** The caller behind a token, if it is a known API token neither revoked nor expired. */

@@ -8,10 +8,12 @@ import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
@@ -26,7 +28,22 @@ final class OidcTokens {
 
   private OidcTokens() {}
 
+  /**
+   * The issuer's decoder, made on first use. While the issuer cannot be reached (its metadata or
+   * keys), tokens are refused (401) rather than failing the request (500).
+   */
   static JwtDecoder decoder(SecurityProperties.Oidc oidc) {
+    JwtDecoder lazy = lazyDecoder(oidc);
+    return token -> {
+      try {
+        return lazy.decode(token);
+      } catch (JwtDecoderInitializationException e) {
+        throw new BadJwtException("The identity provider cannot be reached to check the token.", e);
+      }
+    };
+  }
+
+  private static JwtDecoder lazyDecoder(SecurityProperties.Oidc oidc) {
     return new SupplierJwtDecoder(
         () -> {
           NimbusJwtDecoder decoder =

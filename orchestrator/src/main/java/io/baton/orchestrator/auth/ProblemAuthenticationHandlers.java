@@ -99,10 +99,10 @@ final class ProblemAuthenticationHandlers implements AuthenticationEntryPoint, A
       if (message.contains("expired")) {
         return "expired";
       }
-      if (message.contains("iss")) {
+      if (message.contains("iss claim")) {
         return "wrong-issuer";
       }
-      if (message.contains("aud")) {
+      if (message.contains("aud claim")) {
         return "wrong-audience";
       }
       if (message.contains("signature") || message.contains("signed")) {

@@ -83,6 +83,9 @@ class SecurityConfiguration {
               if (properties.publicMetrics()) {
                 a.requestMatchers(HttpMethod.GET, "/actuator/prometheus").permitAll();
               }
+              // Scrapers need not hold an admin's token: any identity reads the fleet's metrics.
+              a.requestMatchers(HttpMethod.GET, "/actuator/prometheus")
+                  .hasAuthority(CallerAuthentication.USER);
               a.requestMatchers(
                       "/api/v1/admin/**",
                       "/api/v1/simulation/**",

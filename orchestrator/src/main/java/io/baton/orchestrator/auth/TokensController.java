@@ -35,6 +35,9 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/tokens")
 class TokensController {
 
+  /** The latest expiry a token may have: the database's timestamps end in year 9999. */
+  private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T00:00:00Z");
+
   private final ApiTokens tokens;
   private final Clock clock;
 
@@ -116,6 +119,11 @@ class TokensController {
     }
     if (!at.isAfter(clock.instant())) {
       throw new ExpiryInPast(value);
+    }
+    if (at.isAfter(LATEST_EXPIRY)) {
+      throw BadRequestException.invalidParameter(
+          "expiresAt",
+          "must be before " + LATEST_EXPIRY + "; omit it for a token that never expires");
     }
     return at;
   }

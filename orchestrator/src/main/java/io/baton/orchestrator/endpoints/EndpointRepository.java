@@ -76,6 +76,14 @@ public class EndpointRepository {
     return lock(name).orElseThrow();
   }
 
+  /** Gives an endpoint no team owns yet to {@code team}. */
+  void claim(String name, String team) {
+    jdbc.sql("UPDATE endpoints SET team = :team WHERE name = :name AND team IS NULL")
+        .param("team", team)
+        .param("name", name)
+        .update();
+  }
+
   public Optional<Row> find(String name) {
     return jdbc.sql("SELECT * FROM endpoints WHERE name = :name")
         .param("name", name)

@@ -66,7 +66,11 @@ public class Endpoints {
 
   /**
    * Adds a revision and begins rolling it out, in the caller's transaction; empty (and nothing
-   * written) while another rollout of the endpoint is in flight.
+   * written) while another rollout of the endpoint is in flight. The endpoint is the promoting
+   * team's: created for it, or claimed by it if no team owns it yet.
+   *
+   * @throws EndpointOwnedByAnotherTeamException when another team owns the endpoint (checked under
+   *     the endpoint's row lock, so a check made earlier cannot be raced)
    */
   public Optional<Started> promote(
       String endpoint,
@@ -80,6 +84,11 @@ public class Endpoints {
     EndpointRepository.Row row =
         repository.createIfAbsentAndLock(
             endpoint, pool, replicas != null ? replicas : properties.replicas(), team, now);
+    if (row.team() == null) {
+      repository.claim(endpoint, team);
+    } else if (!row.team().equals(team)) {
+      throw new EndpointOwnedByAnotherTeamException(endpoint);
+    }
     int desired = replicas != null ? replicas : row.desiredReplicas();
     if (repository.inFlight(endpoint).isPresent()) {
       return Optional.empty();

@@ -5,6 +5,7 @@ import io.baton.orchestrator.checkpoints.CheckpointRepository;
 import io.baton.orchestrator.cluster.ClusterBackend;
 import io.baton.orchestrator.cluster.InferenceBackend;
 import io.baton.orchestrator.cluster.ReconcileLoop;
+import io.baton.orchestrator.endpoints.EndpointOwnedByAnotherTeamException;
 import io.baton.orchestrator.endpoints.EndpointProperties;
 import io.baton.orchestrator.endpoints.EndpointRepository;
 import io.baton.orchestrator.endpoints.Endpoints;
@@ -284,8 +285,6 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     }
     Optional<String> owner = endpoints.owner(p.endpoint());
     if (owner.isPresent() && !owner.get().equals(c.team())) {
-      evidence.put("endpointTeam", owner.get());
-      evidence.put("checkpointTeam", c.team());
       return reject(
           running,
           PromotionState.VERIFYING,
@@ -607,56 +606,63 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     Endpoints.RolloutPolicy policy =
         new Endpoints.RolloutPolicy(readinessTimeout(p), tolerance(p, true), tolerance(p, false));
     String pool = pool(p);
-    boolean started =
-        Boolean.TRUE.equals(
-            transactions.execute(
-                status -> {
-                  Optional<Endpoints.Started> begun =
-                      endpoints.promote(
-                          p.endpoint(),
-                          pool,
-                          p.policy().replicas(),
-                          c.team(),
-                          new Endpoints.NewRevision(
-                              c.id(),
-                              c.jobId(),
-                              p.id(),
-                              p.artifact() == null ? c.file().toString() : p.artifact(),
-                              c.goldenFile() == null ? null : c.goldenFile().toString(),
-                              c.sha256(),
-                              parity),
-                          policy,
-                          ACTOR);
-                  Instant now = clock.instant();
-                  ObjectNode evidence = json.createObjectNode();
-                  Gate gate;
-                  Promotion next;
-                  if (begun.isEmpty()) {
-                    if (p.gate(PromotionState.ROLLING_OUT.name()).isPresent()) {
-                      return false;
-                    }
-                    evidence.put("waiting", "another rollout of the endpoint is in flight");
-                    gate =
-                        new Gate(
-                            PromotionState.ROLLING_OUT.name(), Gate.WAITING, evidence, now, null);
-                    next = p.withGate(gate);
-                  } else {
-                    evidence.put("revision", begun.get().revision());
-                    evidence.put("rolloutId", begun.get().rolloutId().toString());
-                    gate =
-                        new Gate(
-                            PromotionState.ROLLING_OUT.name(), Gate.RUNNING, evidence, now, null);
-                    next =
-                        p.withGate(gate)
-                            .withRollout(begun.get().revision(), begun.get().rolloutId());
-                  }
-                  save(p, next, ACTOR);
-                  return begun.isPresent();
-                }));
+    boolean started;
+    try {
+      started = rollOutInTransaction(p, c, parity, policy, pool);
+    } catch (EndpointOwnedByAnotherTeamException e) {
+      return reject(p, PromotionState.ROLLING_OUT, json.createObjectNode(), e.getMessage());
+    }
     if (started) {
       rollouts.kick();
     }
     return false;
+  }
+
+  /** Adds the revision and begins its rollout, or waits for the one in flight; true when begun. */
+  private boolean rollOutInTransaction(
+      Promotion p, Checkpoint c, JsonNode parity, Endpoints.RolloutPolicy policy, String pool) {
+    return Boolean.TRUE.equals(
+        transactions.execute(
+            status -> {
+              Optional<Endpoints.Started> begun =
+                  endpoints.promote(
+                      p.endpoint(),
+                      pool,
+                      p.policy().replicas(),
+                      c.team(),
+                      new Endpoints.NewRevision(
+                          c.id(),
+                          c.jobId(),
+                          p.id(),
+                          p.artifact() == null ? c.file().toString() : p.artifact(),
+                          c.goldenFile() == null ? null : c.goldenFile().toString(),
+                          c.sha256(),
+                          parity),
+                      policy,
+                      ACTOR);
+              Instant now = clock.instant();
+              ObjectNode evidence = json.createObjectNode();
+              Gate gate;
+              Promotion next;
+              if (begun.isEmpty()) {
+                if (p.gate(PromotionState.ROLLING_OUT.name()).isPresent()) {
+                  return false;
+                }
+                evidence.put("waiting", "another rollout of the endpoint is in flight");
+                gate =
+                    new Gate(PromotionState.ROLLING_OUT.name(), Gate.WAITING, evidence, now, null);
+                next = p.withGate(gate);
+              } else {
+                evidence.put("revision", begun.get().revision());
+                evidence.put("rolloutId", begun.get().rolloutId().toString());
+                gate =
+                    new Gate(PromotionState.ROLLING_OUT.name(), Gate.RUNNING, evidence, now, null);
+                next =
+                    p.withGate(gate).withRollout(begun.get().revision(), begun.get().rolloutId());
+              }
+              save(p, next, ACTOR);
+              return begun.isPresent();
+            }));
   }
 
   /** The rollout of a promotion ended: the promotion is ACTIVE, or ROLLED_BACK. */

@@ -2,6 +2,7 @@ package io.baton.orchestrator.promotion;
 
 import io.baton.orchestrator.checkpoints.Checkpoint;
 import io.baton.orchestrator.checkpoints.CheckpointRepository;
+import io.baton.orchestrator.endpoints.EndpointOwnedByAnotherTeamException;
 import io.baton.orchestrator.endpoints.Endpoints;
 import io.baton.orchestrator.events.EventLog;
 import io.baton.orchestrator.jobs.JobService;
@@ -12,7 +13,6 @@ import io.baton.orchestrator.problems.BadRequestException;
 import io.baton.orchestrator.problems.FieldViolation;
 import io.baton.orchestrator.security.Action;
 import io.baton.orchestrator.security.Caller;
-import io.baton.orchestrator.security.ForbiddenException;
 import io.baton.orchestrator.web.Cursors;
 import io.baton.orchestrator.web.Page;
 import io.baton.schemas.BatonSchemas;
@@ -115,12 +115,7 @@ public class PromotionService {
     caller.mustBeAllowedIn(Action.START_PROMOTION, team);
     Optional<String> owner = endpoints.owner(policy.endpoint());
     if (owner.isPresent() && !owner.get().equals(team)) {
-      throw new ForbiddenException(
-          "endpoint: '"
-              + policy.endpoint()
-              + "' belongs to another team; checkpoints of team '"
-              + team
-              + "' cannot be promoted to it.");
+      throw new EndpointOwnedByAnotherTeamException(policy.endpoint());
     }
     Instant now = clock.instant();
     Promotion p =

@@ -38,7 +38,8 @@ public record SecurityProperties(
    *     baton-research-maintainer: research:maintainer}
    * @param groupPattern groups of this shape map by themselves: named groups {@code team} and
    *     {@code role}; empty to map only through {@code group-mappings}
-   * @param adminGroups groups that hold the platform role {@code admin}
+   * @param adminGroups groups that hold the platform role {@code admin}; none by default, as users
+   *     may be able to create groups of their own at the identity provider
    * @param nameClaim the claim shown as the caller's name (falls back to {@code sub})
    */
   public record Oidc(
@@ -50,7 +51,7 @@ public record SecurityProperties(
       @DefaultValue(
               "baton-(?<team>[a-z0-9]([-a-z0-9]*[a-z0-9])?)-(?<role>viewer|member|maintainer)")
           String groupPattern,
-      @DefaultValue("baton-admin") List<String> adminGroups,
+      @DefaultValue List<String> adminGroups,
       @DefaultValue("preferred_username") String nameClaim) {
 
     public boolean enabled() {

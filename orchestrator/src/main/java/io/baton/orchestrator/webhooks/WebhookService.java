@@ -110,7 +110,8 @@ public class WebhookService {
             null,
             null,
             null,
-            url + " " + patterns,
+            // Not the URL: for many receivers the URL is itself the secret.
+            "events " + patterns,
             actor,
             webhook.createdAt(),
             owner));
@@ -170,7 +171,7 @@ public class WebhookService {
             null,
             null,
             null,
-            webhook.url(),
+            "events " + webhook.events(),
             caller.actor(),
             clock.instant(),
             webhook.team()));

@@ -86,7 +86,6 @@ class AuthorizationMatrixIT extends IntegrationTest {
     for (String route :
         List.of(
             "GET /actuator",
-            "GET /actuator/prometheus",
             "GET /actuator/metrics",
             "GET /actuator/metrics/{requiredMetricName}",
             "POST /api/v1/admin/scheduler/rounds",
@@ -102,6 +101,8 @@ class AuthorizationMatrixIT extends IntegrationTest {
     MATRIX.put(
         "DELETE /api/v1/admin/nodes/{name}/tokens/{id}",
         new Row(401, 403, 403, 403, 403, 404, 403));
+    // Any identity reads the fleet's metrics: a scraper need not hold an admin's token.
+    MATRIX.put("GET /actuator/prometheus", LIST);
     // Jobs: submit names its team in the body, so team B is refused (403), not hidden.
     MATRIX.put("POST /api/v1/jobs", new Row(401, 403, OK, OK, 403, OK, 403));
     MATRIX.put("GET /api/v1/jobs", LIST);

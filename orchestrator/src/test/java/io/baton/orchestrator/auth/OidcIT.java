@@ -47,6 +47,7 @@ import tools.jackson.databind.JsonNode;
       "baton.cluster.local.agents=false",
       "baton.security.oidc.audiences=baton",
       "baton.security.oidc.group-mappings.ml-leads=research:maintainer",
+      "baton.security.oidc.admin-groups=baton-admin",
       "baton.security.rate-limits.writes-per-second=1",
       "baton.security.rate-limits.write-burst=3"
     })
@@ -124,6 +125,8 @@ class OidcIT {
     for (String token : refused) {
       anonymous.as(token).get("/api/v1/jobs").problem(401, "unauthorized");
     }
+    // A Baton-shaped token is judged as one, never handed to the issuer's keys.
+    anonymous.as("bpat_unknown").get("/api/v1/jobs").problem(401, "unauthorized");
     String tampered =
         jwt(claims("dave", "baton-research-member").build(), KEY).replaceFirst("\\.", ".e30");
     anonymous.as(tampered).get("/api/v1/jobs").problem(401, "unauthorized");

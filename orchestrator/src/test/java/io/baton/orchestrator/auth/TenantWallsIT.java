@@ -26,6 +26,12 @@ class TenantWallsIT extends IntegrationTest {
   @org.springframework.beans.factory.annotation.Autowired
   org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
+  @org.springframework.beans.factory.annotation.Autowired
+  io.baton.orchestrator.endpoints.Endpoints endpoints;
+
+  @org.springframework.beans.factory.annotation.Autowired
+  org.springframework.transaction.support.TransactionTemplate transactions;
+
   Api admin;
 
   @BeforeEach
@@ -350,6 +356,81 @@ class TenantWallsIT extends IntegrationTest {
     memberA.get("/api/v1/endpoints/" + endpoint).problem(404, "not-found");
     assertThat(
             jdbc.sql("SELECT count(*) FROM promotions WHERE endpoint = :e")
+                .param("e", endpoint)
+                .query(Long.class)
+                .single())
+        .isZero();
+  }
+
+  @Test
+  void aTokenLivesNoLongerThanTheTokenThatIssuedItAndExpiriesStayInRange() {
+    String team = team();
+    String soon =
+        java.time.Instant.now()
+            .plusSeconds(3600)
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString();
+    Api.Response parent =
+        admin.post(
+            "/api/v1/tokens",
+            "{\"name\":\"parent\",\"expiresAt\":\""
+                + soon
+                + "\",\"grants\":[{\"team\":\""
+                + team
+                + "\",\"role\":\"maintainer\"}]}");
+    Api maintainer = admin.as(parent.json().get("token").asString());
+    JsonNode child =
+        maintainer
+            .post(
+                "/api/v1/tokens",
+                "{\"name\":\"child\",\"grants\":[{\"team\":\"" + team + "\",\"role\":\"viewer\"}]}")
+            .json();
+    assertThat(java.time.Instant.parse(child.get("expiresAt").asString()))
+        .isEqualTo(java.time.Instant.parse(soon));
+
+    admin
+        .post(
+            "/api/v1/tokens",
+            "{\"name\":\"x\",\"expiresAt\":\"+1000000000-01-01T00:00:00Z\","
+                + "\"grants\":[{\"team\":\"a\",\"role\":\"viewer\"}]}")
+        .problem(400, "invalid-parameter");
+  }
+
+  @Test
+  void aRolloutOntoAnotherTeamsEndpointIsRefusedUnderTheEndpointsLock() {
+    String endpoint = "owned-" + team();
+    String owner = team();
+    jdbc.sql(
+            """
+            INSERT INTO endpoints (name, pool, state, desired_replicas, created_at, updated_at, team)
+            VALUES (:name, 'nvidia-h100', 'EMPTY', 1, now(), now(), :team)
+            """)
+        .param("name", endpoint)
+        .param("team", owner)
+        .update();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                transactions.executeWithoutResult(
+                    status ->
+                        endpoints.promote(
+                            endpoint,
+                            "nvidia-h100",
+                            1,
+                            team(),
+                            new io.baton.orchestrator.endpoints.Endpoints.NewRevision(
+                                UUID.randomUUID(),
+                                UUID.randomUUID(),
+                                UUID.randomUUID(),
+                                "x",
+                                null,
+                                null,
+                                null),
+                            new io.baton.orchestrator.endpoints.Endpoints.RolloutPolicy(
+                                java.time.Duration.ofSeconds(1), 0, 0),
+                            "test")))
+        .isInstanceOf(io.baton.orchestrator.endpoints.EndpointOwnedByAnotherTeamException.class);
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM endpoint_revisions WHERE endpoint = :e")
                 .param("e", endpoint)
                 .query(Long.class)
                 .single())
