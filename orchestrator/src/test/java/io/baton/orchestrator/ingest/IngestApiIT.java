@@ -308,6 +308,8 @@ class IngestApiIT extends IntegrationTest {
     assertThat(running.at("/hangTimeout/duration").asString()).isEqualTo("PT5M");
     assertThat(Instant.parse(running.at("/hangTimeout/expiresAt").asString()))
         .isEqualTo(readAt.plus(java.time.Duration.ofMinutes(5)));
+    assertThat(io.baton.schemas.BatonSchemas.validate(io.baton.schemas.BatonSchemas.JOB, running))
+        .isEmpty();
   }
 
   @Test
