@@ -56,6 +56,18 @@ class ValuesOptionsTest {
   }
 
   @Test
+  void aPoolsHangTimeoutsReachTheOrchestratorAndOnlyWhereSet() {
+    Manifests manifests = Chart.render(Chart.values("hang-timeouts.yaml"));
+
+    String yaml = manifests.node("ConfigMap", "baton").at("data").child("application.yaml").text();
+    Node pools =
+        Node.of(new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml)).at("baton.pools");
+    assertThat(pools.item("ascend-910b").at("hang-timeout-floor").text()).isEqualTo("10m");
+    assertThat(pools.item("ascend-910b").at("startup-timeout").text()).isEqualTo("1h");
+    assertThat(pools.item("nvidia-h100").has("startup-timeout")).isFalse();
+  }
+
+  @Test
   void theListeningAddressCanBeSetThroughTheOrchestratorsConfig() {
     Manifests manifests =
         Chart.render(Chart.RELEASE, Map.of("orchestrator.config.server.address", "::"));

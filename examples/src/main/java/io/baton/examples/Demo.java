@@ -21,6 +21,8 @@ public final class Demo {
                environment: BATON_JOB_ID BATON_RANK BATON_WORLD_SIZE BATON_MASTER_ADDR
                  BATON_MASTER_PORT BATON_PROGRESS_FILE BATON_CHECKPOINT_DIR BATON_RESUME_FROM
                  (RANK WORLD_SIZE MASTER_ADDR MASTER_PORT when the BATON_ ones are unset)
+                 ASCEND_RT_VISIBLE_DEVICES; BATON_SIM_FAULTS (simulated SLOW/HANG chips)
+               --step-millis is simulated compute per step, before the gradient exchange
              java -jar baton-examples.jar serve --checkpoint PATH [--port 0] [--bind 127.0.0.1]
                prints "LISTENING <port>" once ready; PORT is used when --port is not given
       """;

@@ -42,13 +42,24 @@ final class ProgressLog implements Closeable {
     }
   }
 
-  void progress(int step, int totalSteps, double loss, double samplesPerSec, double lr) {
+  /**
+   * A step's wall time and the part of it before the gradient exchange, milliseconds.
+   *
+   * @param stepMs from the start of the step's compute to the updated parameters
+   * @param computeMs from the same start to the gradient exchange
+   */
+  record StepTimes(double stepMs, double computeMs) {}
+
+  void progress(
+      int step, int totalSteps, double loss, double samplesPerSec, double lr, StepTimes times) {
     ObjectNode line = Json.MAPPER.createObjectNode();
     line.put("type", "progress");
     line.put("step", step);
     line.put("totalSteps", totalSteps);
     line.put("loss", loss);
     line.put("samplesPerSec", Math.round(samplesPerSec * 10) / 10.0);
+    line.put("stepMs", times.stepMs());
+    line.put("computeMs", times.computeMs());
     line.putObject("metrics").put("lr", lr);
     append(line);
   }

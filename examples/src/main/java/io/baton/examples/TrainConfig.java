@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,6 +14,10 @@ import java.util.Set;
  *
  * @param resumeFrom a {@code step-N} directory or its {@code model.safetensors}; null on a first
  *     start
+ * @param stepMillis simulated compute per step, before the gradient exchange
+ * @param simulatedFaults {@code BATON_SIM_FAULTS}, the soft faults a simulated node's chips suffer
+ *     (local backend only, see {@link SimulatedFaults}); null when unset
+ * @param chips the rank's chips, {@code ASCEND_RT_VISIBLE_DEVICES}
  */
 record TrainConfig(
     String jobId,
@@ -31,7 +36,9 @@ record TrainConfig(
     long seed,
     int features,
     Duration peerTimeout,
-    Duration rendezvousTimeout) {
+    Duration rendezvousTimeout,
+    Path simulatedFaults,
+    Set<Integer> chips) {
 
   static final Set<String> FLAGS =
       Set.of(
@@ -62,6 +69,7 @@ record TrainConfig(
     if (rendezvousTimeout.isNegative() || rendezvousTimeout.isZero()) {
       throw DemoException.usage("--rendezvous-timeout must be positive");
     }
+    chips = chips == null ? Set.of() : Set.copyOf(chips);
   }
 
   static TrainConfig from(Map<String, String> env, List<String> args) {
@@ -86,7 +94,31 @@ record TrainConfig(
         flags.longValue("seed", 42),
         flags.integer("features", 24, 1),
         flags.duration("peer-timeout", Duration.ofSeconds(30)),
-        flags.duration("rendezvous-timeout", Duration.ofMinutes(2)));
+        flags.duration("rendezvous-timeout", Duration.ofMinutes(2)),
+        Optional.ofNullable(env(env, "BATON_SIM_FAULTS", null)).map(Path::of).orElse(null),
+        chips(env.get("ASCEND_RT_VISIBLE_DEVICES")));
+  }
+
+  /** The soft faults this rank's chips suffer, as the local backend simulates them. */
+  SimulatedFaults faults() {
+    return simulatedFaults == null
+        ? SimulatedFaults.NONE
+        : new SimulatedFaults(simulatedFaults, chips);
+  }
+
+  /** {@code 0,1,7} as chip numbers; what is not a number is skipped. */
+  private static Set<Integer> chips(String visible) {
+    Set<Integer> chips = new java.util.TreeSet<>();
+    if (visible != null) {
+      for (String chip : visible.split(",")) {
+        try {
+          chips.add(Integer.parseInt(chip.strip()));
+        } catch (NumberFormatException e) {
+          // not a chip number
+        }
+      }
+    }
+    return chips;
   }
 
   boolean isRankZero() {

@@ -7,9 +7,14 @@ import java.io.PrintStream;
  * computes the gradient of its slice of the global batch, the ranks sum their vectors through the
  * {@link Collective}, and every rank applies the same mean gradient, so all ranks always hold
  * identical parameters. Rank 0 loads the resume checkpoint, broadcasts the starting state, and is
- * the only rank that writes checkpoints; every rank writes its own progress file.
+ * the only rank that writes checkpoints; every rank writes its own progress file, with each step's
+ * wall time ({@code stepMs}) and the part of it before the gradient exchange ({@code computeMs}).
+ * On Baton's local backend the rank also honours the soft faults simulated on its chips ({@link
+ * SimulatedFaults}): SLOW stretches its compute, HANG stops its steps without ending it.
  */
 final class Trainer {
+
+  private static final long HANG_POLL_NANOS = 100_000_000;
 
   private final TrainConfig config;
   private final PrintStream out;
@@ -34,8 +39,14 @@ final class Trainer {
           "rank %d/%d: training steps %d..%d%n",
           config.rank(), config.worldSize(), state.step() + 1, config.steps());
       long last = System.nanoTime();
+      SimulatedFaults faults = config.faults();
       for (int step = state.step() + 1; step <= config.steps(); step++) {
-        double[] sum = collective.allReduceSum(step, localGradient(state.model(), data, step));
+        double slowFactor = unlessHung(faults, step).slowFactor();
+        long begun = System.nanoTime();
+        double[] local = localGradient(state.model(), data, step);
+        compute(begun, slowFactor);
+        long computed = System.nanoTime();
+        double[] sum = collective.allReduceSum(step, local);
         int n = config.features();
         double count = sum[n + 2];
         double[] grad = new double[n + 1];
@@ -47,12 +58,17 @@ final class Trainer {
         long now = System.nanoTime();
         double samplesPerSec = config.batch() * 1e9 / Math.max(1, now - last);
         last = now;
-        log.progress(step, config.steps(), sum[n + 1] / count, samplesPerSec, lr);
+        log.progress(
+            step,
+            config.steps(),
+            sum[n + 1] / count,
+            samplesPerSec,
+            lr,
+            new ProgressLog.StepTimes(millis(now - begun), millis(computed - begun)));
         if (config.isRankZero()
             && (step % config.checkpointEvery() == 0 || step == config.steps())) {
           checkpoint(state, data, log);
         }
-        pause();
       }
       byte[] parameters =
           Safetensors.encode(Checkpoints.contents(state.model(), state.step(), config));
@@ -102,14 +118,47 @@ final class Trainer {
         saved.path(), eval.accuracy(), eval.loss());
   }
 
-  private void pause() {
-    if (config.stepMillis() > 0) {
-      try {
-        Thread.sleep(config.stepMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("training interrupted", e);
-      }
+  /**
+   * The rest of the step's compute: {@code --step-millis} of simulated work, and when the rank's
+   * chips are SLOW the whole compute stretched by their factor.
+   */
+  private void compute(long start, double slowFactor) {
+    sleepNanos(config.stepMillis() * 1_000_000);
+    if (slowFactor > 1) {
+      sleepNanos((long) ((slowFactor - 1) * (System.nanoTime() - start)));
+    }
+  }
+
+  /** Waits, making no step, while one of the rank's chips is HANG; returns the condition after. */
+  private SimulatedFaults.Condition unlessHung(SimulatedFaults faults, int step) {
+    SimulatedFaults.Condition condition = faults.current();
+    if (!condition.hung()) {
+      return condition;
+    }
+    out.printf(
+        "rank %d: chip %s hangs (simulated): no step %d until the fault is cleared%n",
+        config.rank(), condition.hungChips(), step);
+    while (condition.hung()) {
+      sleepNanos(HANG_POLL_NANOS);
+      condition = faults.current();
+    }
+    out.printf("rank %d: the hang is cleared; step %d goes on%n", config.rank(), step);
+    return condition;
+  }
+
+  private static double millis(long nanos) {
+    return Math.round(nanos / 1e5) / 10.0;
+  }
+
+  private static void sleepNanos(long nanos) {
+    if (nanos <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("training interrupted", e);
     }
   }
 }

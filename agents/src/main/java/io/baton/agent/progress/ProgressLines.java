@@ -12,7 +12,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Reads lines of the progress protocol. Lines are checked against the shape the report schema gives
  * them, so one bad line can never make the orchestrator reject a whole report; unknown fields are
- * kept; {@code jobId}, {@code rank}, {@code attempt} and {@code time} are the agent's to set.
+ * kept; {@code jobId}, {@code rank}, {@code attempt} and {@code time} are the agent's to set. A
+ * progress line may carry the step's wall time {@code stepMs} and {@code computeMs}, the part of it
+ * before the step's collective (optional, so older lines stay valid).
  */
 public final class ProgressLines {
 
@@ -60,6 +62,12 @@ public final class ProgressLines {
     if (problem == null && !optionalNumber(entry, "samplesPerSec")) {
       problem = "samplesPerSec must be a number";
     }
+    if (problem == null && !optionalDuration(entry, "stepMs")) {
+      problem = "stepMs must be a number >= 0";
+    }
+    if (problem == null && !optionalDuration(entry, "computeMs")) {
+      problem = "computeMs must be a number >= 0";
+    }
     if (problem == null && !optionalObject(entry, "metrics")) {
       problem = "metrics must be an object";
     }
@@ -103,6 +111,14 @@ public final class ProgressLines {
   private static boolean optionalNumber(ObjectNode entry, String field) {
     JsonNode value = entry.get(field);
     return value == null || value.isNull() || value.isNumber();
+  }
+
+  /** Milliseconds: a number from 0 to what the report schema bounds numbers by. */
+  private static boolean optionalDuration(ObjectNode entry, String field) {
+    JsonNode value = entry.get(field);
+    return value == null
+        || value.isNull()
+        || (value.isNumber() && value.asDouble() >= 0 && value.asDouble() <= 1e300);
   }
 
   private static boolean optionalString(ObjectNode entry, String field) {

@@ -39,6 +39,27 @@ class ProgressLinesTest {
   }
 
   @Test
+  void stepTimesAreOptionalAndKept() {
+    ObjectNode timed =
+        ((Progress)
+                ProgressLines.parse(
+                    "{\"type\":\"progress\",\"step\":7,\"stepMs\":84.5,\"computeMs\":60,"
+                        + "\"loss\":0.4}",
+                    SOURCE,
+                    NOW))
+            .entry();
+    ProgressLine older = ProgressLines.parse("{\"type\":\"progress\",\"step\":7}", SOURCE, NOW);
+    ProgressLine nulls =
+        ProgressLines.parse(
+            "{\"type\":\"progress\",\"step\":7,\"stepMs\":null,\"computeMs\":null}", SOURCE, NOW);
+
+    assertThat(timed.get("stepMs").asDouble()).isEqualTo(84.5);
+    assertThat(timed.get("computeMs").asDouble()).isEqualTo(60);
+    assertThat(older).isInstanceOf(Progress.class);
+    assertThat(nulls).isInstanceOf(Progress.class);
+  }
+
+  @Test
   void aCheckpointLine() {
     ProgressLine line =
         ProgressLines.parse(
@@ -84,6 +105,9 @@ class ProgressLinesTest {
         "{\"type\":\"progress\",\"step\":1,\"loss\":\"low\"}|loss must be a number",
         "{\"type\":\"progress\",\"step\":1,\"totalSteps\":-5}|totalSteps must be",
         "{\"type\":\"progress\",\"step\":1,\"metrics\":[1]}|metrics must be an object",
+        "{\"type\":\"progress\",\"step\":1,\"stepMs\":-3}|stepMs must be a number >= 0",
+        "{\"type\":\"progress\",\"step\":1,\"stepMs\":\"80\"}|stepMs must be a number >= 0",
+        "{\"type\":\"progress\",\"step\":1,\"computeMs\":-0.5}|computeMs must be a number >= 0",
         "{\"type\":\"checkpoint\",\"step\":1}|checkpoint needs a path",
         "{\"type\":\"checkpoint\",\"step\":1,\"path\":\"p\",\"sizeBytes\":\"5\"}|sizeBytes must be",
         "{\"type\":\"checkpoint\",\"step\":1,\"path\":\"p\",\"sha256\":5}|sha256 must be a string"

@@ -85,6 +85,7 @@ class AgentReportSchemaTest {
     assertThat(json.get("chips").get(0).get("utilizationPct").asInt()).isZero();
     assertThat(json.has("droppedProgress")).isFalse();
     assertThat(json.get("progress").get(0).get("gpuHours").asDouble()).isEqualTo(1.5);
+    assertThat(json.get("progress").get(0).get("stepMs").asDouble()).isEqualTo(84.2);
   }
 
   @ParameterizedTest
@@ -98,6 +99,8 @@ class AgentReportSchemaTest {
         "/chips/0/raw|{\"k\":1}|chips[0].raw.k|type",
         "/chips/0/colour|\"red\"|chips[0].colour|additionalProperties",
         "/progress/0/step|\"one\"|progress[0].step|type",
+        "/progress/0/stepMs|-1|progress[0].stepMs|minimum",
+        "/progress/0/computeMs|\"12\"|progress[0].computeMs|type",
         "/checkpoints/0/path|\"\"|checkpoints[0].path|minLength"
       })
   void brokenReportsAreRefusedByField(String pointer, String value, String field, String keyword) {
@@ -270,7 +273,8 @@ class AgentReportSchemaTest {
     return (ObjectNode)
         JSON.readTree(
             "{\"type\":\"progress\",\"step\":120,\"totalSteps\":1000,\"loss\":0.52,"
-                + "\"samplesPerSec\":812.5,\"metrics\":{\"lr\":0.001},\"gpuHours\":1.5,"
+                + "\"samplesPerSec\":812.5,\"stepMs\":84.2,\"computeMs\":61.5,"
+                + "\"metrics\":{\"lr\":0.001},\"gpuHours\":1.5,"
                 + "\"jobId\":\"job-1\",\"rank\":0,\"time\":\"2026-03-01T10:00:00Z\"}");
   }
 

@@ -7,6 +7,7 @@ import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.jobs.JobState;
 import io.baton.orchestrator.scheduling.SchedulerTick;
 import io.baton.orchestrator.scheduling.SchedulerTriggers;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -19,9 +20,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Follows every job that holds chips: observe (the backend's ranks, the placed chips' health, which
- * ranks reported) → decide ({@link RunDecision}) → act (launch, stop, transition, release chips,
- * pick the checkpoint to resume from). Runs every {@code baton.recovery.reconcile-interval} and at
- * once when a job is admitted.
+ * ranks reported, when a rank last made a step) → decide ({@link RunDecision}) → act (launch, stop,
+ * transition, release chips, pick the checkpoint to resume from). Runs every {@code
+ * baton.recovery.reconcile-interval} and at once when a job is admitted.
  */
 @Component
 public class JobRunner implements SmartLifecycle {
@@ -37,6 +38,7 @@ public class JobRunner implements SmartLifecycle {
   private final RecoveryProperties properties;
   private final TransactionTemplate transactions;
   private final ObjectProvider<SchedulerTriggers> scheduler;
+  private final Clock clock;
   private final ReconcileLoop loop = new ReconcileLoop("baton-job-runner", this::reconcileAll);
 
   JobRunner(
@@ -47,7 +49,8 @@ public class JobRunner implements SmartLifecycle {
       ResumePoint resumePoint,
       RecoveryProperties properties,
       TransactionTemplate transactions,
-      ObjectProvider<SchedulerTriggers> scheduler) {
+      ObjectProvider<SchedulerTriggers> scheduler,
+      Clock clock) {
     this.backend = backend;
     this.jobs = jobs;
     this.lifecycle = lifecycle;
@@ -56,6 +59,7 @@ public class JobRunner implements SmartLifecycle {
     this.properties = properties;
     this.transactions = transactions;
     this.scheduler = scheduler;
+    this.clock = clock;
   }
 
   @EventListener
@@ -97,7 +101,9 @@ public class JobRunner implements SmartLifecycle {
                 health.lostNodes(),
                 health.faultyChips(),
                 job.recovery().ready(),
-                exhausted));
+                exhausted,
+                jobs.liveness(job).orElse(null),
+                clock.instant()));
     act(job, action, health);
   }
 
@@ -143,10 +149,9 @@ public class JobRunner implements SmartLifecycle {
     long resumeStep = choice.step();
     long lost = Math.max(0, lastStep - resumeStep);
     String summary =
-        "restart "
+        job.reason()
+            + "; restart "
             + (job.restarts() + job.recovery().infraRestarts())
-            + " after: "
-            + job.reason()
             + "; resuming from "
             + (choice.file() == null
                 ? "scratch"

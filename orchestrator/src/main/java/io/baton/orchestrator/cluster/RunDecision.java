@@ -2,6 +2,8 @@ package io.baton.orchestrator.cluster;
 
 import io.baton.orchestrator.Decision;
 import io.baton.orchestrator.jobs.JobState;
+import io.baton.orchestrator.jobs.Liveness;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -21,6 +23,8 @@ public final class RunDecision {
    * @param lostNodes placed nodes that are LOST
    * @param faultyChips placed chips that are FAULT, as {@code node/chip}
    * @param budgetExhausted restarts of the failure's kind exceed their budget
+   * @param liveness the attempt's step clock while STARTING or RUNNING; null when not known
+   * @param now the time the observation was made
    */
   public record Observation(
       JobState state,
@@ -30,7 +34,36 @@ public final class RunDecision {
       List<String> lostNodes,
       List<String> faultyChips,
       boolean recoveryReady,
-      boolean budgetExhausted) {}
+      boolean budgetExhausted,
+      Liveness liveness,
+      Instant now) {
+
+    /** Without a step clock: no hang can be told. */
+    public Observation(
+        JobState state,
+        int worldSize,
+        List<RankState> ranks,
+        Set<Integer> reported,
+        List<String> lostNodes,
+        List<String> faultyChips,
+        boolean recoveryReady,
+        boolean budgetExhausted) {
+      this(
+          state,
+          worldSize,
+          ranks,
+          reported,
+          lostNodes,
+          faultyChips,
+          recoveryReady,
+          budgetExhausted,
+          null,
+          null);
+    }
+  }
+
+  /** The cause of a hang's recovery starts with this, and so does its restart event's reason. */
+  public static final String HANG = "HANG";
 
   /** The next step. */
   public sealed interface Action {}
@@ -106,6 +139,9 @@ public final class RunDecision {
                 + (rank.reason() == null ? "" : " (" + rank.reason() + ")"));
       }
     }
+    if (hung(o)) {
+      return new Recover(true, hangCause(o));
+    }
     boolean allDone =
         o.ranks().size() == o.worldSize() && o.ranks().stream().noneMatch(RankState::running);
     if (o.state() == JobState.STARTING && (o.reported().size() >= o.worldSize() || allDone)) {
@@ -115,5 +151,40 @@ public final class RunDecision {
       return new Succeed();
     }
     return new Wait();
+  }
+
+  /**
+   * Every rank runs and none made a new step for the hang timeout. A rank that already ended (the
+   * others finishing, or failing, which the rules above handle) means it is no hang.
+   */
+  private static boolean hung(Observation o) {
+    return o.liveness() != null
+        && o.now() != null
+        && o.ranks().size() == o.worldSize()
+        && o.ranks().stream().allMatch(RankState::running)
+        && o.liveness().hungAt(o.now());
+  }
+
+  /** {@code HANG: ...} with the timeout, its source, and each rank's last step. */
+  private static String hangCause(Observation o) {
+    Liveness l = o.liveness();
+    StringBuilder cause = new StringBuilder(HANG).append(": ");
+    cause
+        .append(l.lastStepAt() == null ? "no step since the attempt started " : "no new step for ")
+        .append(l.hangTimeout().duration())
+        .append(" (hang timeout from ")
+        .append(l.hangTimeout().source().name().toLowerCase(java.util.Locale.ROOT))
+        .append("); last steps:");
+    for (int rank = 0; rank < o.worldSize(); rank++) {
+      final int r = rank;
+      cause.append(rank == 0 ? " " : ", ").append("rank ").append(rank);
+      l.ranks().stream()
+          .filter(s -> s.rank() == r)
+          .findFirst()
+          .ifPresentOrElse(
+              s -> cause.append(" step ").append(s.step()).append(" at ").append(s.at()),
+              () -> cause.append(" none"));
+    }
+    return cause.toString();
   }
 }

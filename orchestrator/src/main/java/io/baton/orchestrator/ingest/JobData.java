@@ -40,11 +40,13 @@ class JobData {
   private static final String INSERT_PROGRESS =
       """
       INSERT INTO job_progress (job_id, step, total_steps, loss, samples_per_sec, rank, attempt,
-                                node, at, data)
-      SELECT job_id, step, total_steps, loss, samples_per_sec, rank, attempt, node, at, data::jsonb
+                                node, at, data, step_ms, compute_ms)
+      SELECT job_id, step, total_steps, loss, samples_per_sec, rank, attempt, node, at, data::jsonb,
+             step_ms, compute_ms
         FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::float8[], ?::float8[], ?::int[],
-                    ?::int[], ?::text[], ?::timestamptz[], ?::text[])
-          AS v(job_id, step, total_steps, loss, samples_per_sec, rank, attempt, node, at, data)
+                    ?::int[], ?::text[], ?::timestamptz[], ?::text[], ?::float8[], ?::float8[])
+          AS v(job_id, step, total_steps, loss, samples_per_sec, rank, attempt, node, at, data,
+               step_ms, compute_ms)
       ON CONFLICT (job_id, coalesce(attempt, 0), rank, step) DO NOTHING
       """;
 
@@ -197,7 +199,7 @@ class JobData {
 
   private void insertProgress(Connection c, List<Line> lines) throws SQLException {
     int n = lines.size();
-    Object[][] columns = new Object[10][n];
+    Object[][] columns = new Object[12][n];
     for (int i = 0; i < n; i++) {
       Line line = lines.get(i);
       JsonNode e = line.entry();
@@ -211,9 +213,12 @@ class JobData {
       columns[7][i] = line.node();
       columns[8][i] = line.at().toString();
       columns[9][i] = jsonb(e.toString());
+      columns[10][i] = e.hasNonNull("stepMs") ? e.get("stepMs").asDouble() : null;
+      columns[11][i] = e.hasNonNull("computeMs") ? e.get("computeMs").asDouble() : null;
     }
     String[] types = {
-      "uuid", "bigint", "bigint", "float8", "float8", "int4", "int4", "text", "text", "text"
+      "uuid", "bigint", "bigint", "float8", "float8", "int4", "int4", "text", "text", "text",
+      "float8", "float8"
     };
     try (PreparedStatement ps = c.prepareStatement(INSERT_PROGRESS)) {
       for (int k = 0; k < columns.length; k++) {

@@ -131,9 +131,23 @@ public record Job(
    * The latest progress a rank reported.
    *
    * @param time when the agent read it
+   * @param lastStepAt when the newest step of the current attempt was read, shown while the job
+   *     starts or runs (not stored: {@link Liveness} tells it); null otherwise
    */
   public record ProgressSummary(
-      long step, Long totalSteps, Double loss, Double samplesPerSec, Instant time) {}
+      long step,
+      Long totalSteps,
+      Double loss,
+      Double samplesPerSec,
+      Instant time,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          Instant lastStepAt) {
+
+    ProgressSummary withLastStepAt(Instant at) {
+      return new ProgressSummary(step, totalSteps, loss, samplesPerSec, time, at);
+    }
+  }
 
   /** The newest checkpoint reported. */
   public record CheckpointRef(long step, String uri, String sha256) {}

@@ -228,8 +228,8 @@ class JobRepository {
   List<ProgressPoint> progress(UUID jobId) {
     return jdbc.sql(
             """
-            SELECT step, total_steps, loss, samples_per_sec, rank, attempt, node, at,
-                   data -> 'metrics' AS metrics
+            SELECT step, total_steps, loss, samples_per_sec, step_ms, compute_ms, rank, attempt,
+                   node, at, data -> 'metrics' AS metrics
               FROM job_progress WHERE job_id = :job ORDER BY step, seq
             """)
         .param("job", jobId)
@@ -240,11 +240,55 @@ class JobRepository {
                     (Long) rs.getObject("total_steps"),
                     (Double) rs.getObject("loss"),
                     (Double) rs.getObject("samples_per_sec"),
+                    (Double) rs.getObject("step_ms"),
+                    (Double) rs.getObject("compute_ms"),
                     rs.getObject("at", OffsetDateTime.class).toInstant(),
                     rs.getInt("rank"),
                     (Integer) rs.getObject("attempt"),
                     rs.getString("node"),
                     read(rs.getString("metrics"), tools.jackson.databind.JsonNode.class)))
+        .list();
+  }
+
+  /** The attempt's newest steps, newest first: each with its newest read time and median stepMs. */
+  List<Liveness.StepSample> recentSteps(UUID jobId, int attempt, int limit) {
+    return jdbc.sql(
+            """
+            SELECT step, max(at) AS at,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY step_ms) AS step_ms
+              FROM job_progress
+             WHERE job_id = :job AND coalesce(attempt, 0) = :attempt
+             GROUP BY step ORDER BY step DESC LIMIT :limit
+            """)
+        .param("job", jobId)
+        .param("attempt", attempt)
+        .param("limit", limit)
+        .query(
+            (rs, n) ->
+                new Liveness.StepSample(
+                    rs.getLong("step"),
+                    rs.getObject("at", OffsetDateTime.class).toInstant(),
+                    (Double) rs.getObject("step_ms")))
+        .list();
+  }
+
+  /** The newest step each rank reported in the attempt, and when it was read. */
+  List<Liveness.RankStep> lastSteps(UUID jobId, int attempt) {
+    return jdbc.sql(
+            """
+            SELECT rank, max(step) AS step, max(at) AS at
+              FROM job_progress
+             WHERE job_id = :job AND coalesce(attempt, 0) = :attempt
+             GROUP BY rank ORDER BY rank
+            """)
+        .param("job", jobId)
+        .param("attempt", attempt)
+        .query(
+            (rs, n) ->
+                new Liveness.RankStep(
+                    rs.getInt("rank"),
+                    rs.getLong("step"),
+                    rs.getObject("at", OffsetDateTime.class).toInstant()))
         .list();
   }
 

@@ -3,6 +3,7 @@ package io.baton.orchestrator.jobs;
 import io.baton.orchestrator.events.Event;
 import io.baton.orchestrator.events.EventLog;
 import io.baton.orchestrator.idempotency.IdempotencyKeys;
+import io.baton.orchestrator.pools.Pool;
 import io.baton.orchestrator.pools.PoolCatalog;
 import io.baton.orchestrator.problems.FieldViolation;
 import io.baton.orchestrator.security.Action;
@@ -177,6 +178,25 @@ public class JobService {
   public List<ProgressPoint> progress(Caller caller, UUID jobId) {
     get(caller, jobId);
     return jobs.progress(jobId);
+  }
+
+  /**
+   * Whether a STARTING or RUNNING job's current attempt still makes steps, and its hang timeout;
+   * empty in other states. The runner acts on it, the job resource shows it.
+   */
+  public Optional<Liveness> liveness(Job job) {
+    if (job.state() != JobState.STARTING && job.state() != JobState.RUNNING) {
+      return Optional.empty();
+    }
+    Optional<Pool> pool = pools.find(job.spec().pool());
+    return Optional.of(
+        Liveness.of(
+            job.updatedAt(),
+            job.spec().hangTimeoutDuration(),
+            pool.map(Pool::hangTimeoutFloor).orElse(Pool.DEFAULT_HANG_TIMEOUT_FLOOR),
+            pool.map(Pool::startupTimeout).orElse(Pool.DEFAULT_STARTUP_TIMEOUT),
+            jobs.recentSteps(job.id(), job.attempt(), Liveness.WINDOW + 1),
+            jobs.lastSteps(job.id(), job.attempt())));
   }
 
   public Page<Event> events(Caller caller, UUID jobId, int limit, String cursor) {

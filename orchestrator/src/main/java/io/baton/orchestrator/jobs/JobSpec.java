@@ -14,6 +14,8 @@ import java.util.Set;
  * @param secretEnv names of {@code env} entries whose values are secret: the API shows them as
  *     {@link #MASK} ({@link #redacted}), and the Kubernetes backend passes them to the ranks
  *     through a Secret instead of the pod spec
+ * @param hangTimeout how long every rank may go without a new step before the job is hung
+ *     (ISO-8601, e.g. {@code PT10M}), as submitted; null: derived from the job's step times
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(
@@ -30,7 +32,8 @@ public record JobSpec(
     Integer priority,
     Integer maxRestarts,
     CheckpointSpec checkpoint,
-    PromotionSpec promotion) {
+    PromotionSpec promotion,
+    String hangTimeout) {
 
   public static final int DEFAULT_NODES = 1;
   public static final int DEFAULT_PRIORITY = 0;
@@ -86,7 +89,22 @@ public record JobSpec(
         priority,
         maxRestarts,
         checkpoint,
-        promotion);
+        promotion,
+        hangTimeout);
+  }
+
+  /**
+   * {@link #hangTimeout} as a duration; null when unset or not a duration (the checks refuse it).
+   */
+  public java.time.Duration hangTimeoutDuration() {
+    if (hangTimeout == null) {
+      return null;
+    }
+    try {
+      return java.time.Duration.parse(hangTimeout);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** The environment entries that are not secret. */

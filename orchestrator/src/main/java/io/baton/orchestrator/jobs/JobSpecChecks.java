@@ -4,6 +4,7 @@ import io.baton.orchestrator.Decision;
 import io.baton.orchestrator.pools.Pool;
 import io.baton.orchestrator.pools.PoolRole;
 import io.baton.orchestrator.problems.FieldViolation;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -106,7 +107,26 @@ public final class JobSpecChecks {
       checkpointDir(spec.checkpoint().dir())
           .ifPresent(problem -> violations.add(new FieldViolation("checkpoint.dir", problem)));
     }
+    if (spec.hangTimeout() != null) {
+      hangTimeout(spec).ifPresent(p -> violations.add(new FieldViolation("hangTimeout", p)));
+    }
     return violations;
+  }
+
+  /** Shortest and longest {@code hangTimeout} a spec may ask for. */
+  public static final Duration MIN_HANG_TIMEOUT = Duration.ofSeconds(1);
+
+  public static final Duration MAX_HANG_TIMEOUT = Duration.ofDays(7);
+
+  private static Optional<String> hangTimeout(JobSpec spec) {
+    Duration timeout = spec.hangTimeoutDuration();
+    if (timeout == null) {
+      return Optional.of("'" + spec.hangTimeout() + "' is not an ISO-8601 duration (e.g. PT10M)");
+    }
+    if (timeout.compareTo(MIN_HANG_TIMEOUT) < 0 || timeout.compareTo(MAX_HANG_TIMEOUT) > 0) {
+      return Optional.of(spec.hangTimeout() + " is outside PT1S..P7D");
+    }
+    return Optional.empty();
   }
 
   private static List<FieldViolation> secretEnv(JobSpec spec) {

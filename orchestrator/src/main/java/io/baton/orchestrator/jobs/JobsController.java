@@ -52,9 +52,12 @@ class JobsController {
     return JobResource.of(job, jobs.redactsAllEnv(job.spec().team()));
   }
 
+  /** One job; while it starts or runs, with its step clock (lastStepAt, hangTimeout). */
   @GetMapping("/{id}")
   JobResource get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
-    return resource(jobs.get(caller, id));
+    Job job = jobs.get(caller, id);
+    return JobResource.of(
+        job, jobs.redactsAllEnv(job.spec().team()), jobs.liveness(job).orElse(null));
   }
 
   @GetMapping

@@ -35,7 +35,28 @@ import tools.jackson.databind.node.ObjectNode;
       "spring.main.banner-mode=off",
       "baton.cluster.local.agent-interval=500ms",
       "baton.nodes.timeout=3s",
-      "baton.scheduler.tick-interval=500ms"
+      "baton.scheduler.tick-interval=500ms",
+      // The default pools, and a small one whose derived hang timeouts have a short floor.
+      "baton.pools[0].name=ascend-910b",
+      "baton.pools[0].role=TRAINING",
+      "baton.pools[0].accelerator=ascend-910b",
+      "baton.pools[0].nodes=4",
+      "baton.pools[0].chips-per-node=8",
+      "baton.pools[0].resource-name=huawei.com/Ascend910",
+      "baton.pools[1].name=nvidia-h100",
+      "baton.pools[1].role=INFERENCE",
+      "baton.pools[1].accelerator=nvidia-h100",
+      "baton.pools[1].nodes=2",
+      "baton.pools[1].chips-per-node=8",
+      "baton.pools[1].resource-name=nvidia.com/gpu",
+      "baton.pools[2].name=ascend-watched",
+      "baton.pools[2].role=TRAINING",
+      "baton.pools[2].accelerator=ascend-910b",
+      "baton.pools[2].nodes=2",
+      "baton.pools[2].chips-per-node=8",
+      "baton.pools[2].resource-name=huawei.com/Ascend910",
+      "baton.pools[2].hang-timeout-floor=3s",
+      "baton.pools[2].startup-timeout=60s"
     })
 class RunAndRecoverIT {
 
@@ -192,6 +213,172 @@ class RunAndRecoverIT {
     assertThat(freeChips()).isEqualTo(32);
   }
 
+  @Test
+  void aHungChipStallsTheJobWhichIsRestartedFromItsCheckpointAsAHang() throws Exception {
+    ObjectNode spec = spec(300, 40, 50);
+    // The other rank waits in the exchange far longer than the hang timeout, as HCCL's 30 minutes.
+    spec.set("command", command(300, 40, 50, "60s"));
+    spec.put("hangTimeout", "PT3S");
+    String id = submit(spec);
+    JsonNode running =
+        await(
+            id,
+            j ->
+                "RUNNING".equals(j.get("state").asString())
+                    && j.at("/latestCheckpoint/step").asLong(0) >= 50,
+            Duration.ofSeconds(60));
+
+    assertThat(running.at("/hangTimeout/duration").asString()).isEqualTo("PT3S");
+    assertThat(running.at("/hangTimeout/source").asString()).isEqualTo("spec");
+    assertThat(running.at("/progress/lastStepAt").asString()).isNotBlank();
+    injectKind(
+        running.at("/placement/0/node").asString(),
+        running.at("/placement/0/chips/0").asInt(),
+        "HANG");
+    JsonNode recovering = awaitRecovering(id);
+    clearFaults();
+    JsonNode done = await(id, j -> terminal(j), Duration.ofSeconds(90));
+
+    assertThat(done.get("state").asString()).as(logs(id)).isEqualTo("SUCCEEDED");
+    assertThat(done.get("infraRestarts").asInt()).isEqualTo(1);
+    assertThat(done.get("restarts").asInt()).isZero();
+    assertThat(done.get("resumeFrom").asString()).contains("step-");
+    assertThat(resumedStepsOfAttempt(id, 2)).allSatisfy(step -> assertThat(step).isGreaterThan(0));
+    String cause = recovering.get("reason").asString();
+    assertThat(cause)
+        .startsWith("HANG: no new step for PT3S (hang timeout from spec); last steps: rank 0 step ")
+        .contains(", rank 1 step ");
+    assertThat(detectedAfterLastStep(recovering))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(3))
+        .isLessThan(Duration.ofSeconds(8));
+    assertThat(restartReasons(id))
+        .singleElement()
+        .satisfies(r -> assertThat(r).startsWith("HANG: ").contains("resuming from step"));
+    assertThat(api.get("/api/v1/jobs/" + id + "/logs?rank=0&attempt=1").body())
+        .contains("hangs (simulated): no step");
+  }
+
+  @Test
+  void withoutASpecTimeoutAHangIsDetectedAfterTheDerivedTimeoutAboveThePoolsFloor()
+      throws Exception {
+    ObjectNode spec = spec(300, 20, 50);
+    spec.set("command", command(300, 20, 50, "60s"));
+    spec.put("pool", "ascend-watched");
+    String id = submit(spec);
+    JsonNode running =
+        await(
+            id,
+            j ->
+                "RUNNING".equals(j.get("state").asString())
+                    && j.at("/latestCheckpoint/step").asLong(0) >= 50,
+            Duration.ofSeconds(60));
+
+    assertThat(running.at("/hangTimeout/source").asString()).isEqualTo("floor");
+    assertThat(running.at("/hangTimeout/duration").asString()).isEqualTo("PT3S");
+    injectKind(
+        running.at("/placement/1/node").asString(),
+        running.at("/placement/1/chips/5").asInt(),
+        "HANG");
+    JsonNode recovering = awaitRecovering(id);
+    clearFaults();
+    JsonNode done = await(id, j -> terminal(j), Duration.ofSeconds(90));
+
+    assertThat(done.get("state").asString()).as(logs(id)).isEqualTo("SUCCEEDED");
+    assertThat(recovering.get("reason").asString())
+        .startsWith("HANG: no new step for PT3S (hang timeout from floor)");
+    assertThat(done.get("infraRestarts").asInt()).isEqualTo(1);
+    assertThat(resumedStepsOfAttempt(id, 2)).allSatisfy(step -> assertThat(step).isGreaterThan(0));
+  }
+
+  @Test
+  void aSlowChipStretchesItsRanksComputeWhileBothRanksStepTogether() throws Exception {
+    String id = submit(spec(200, 20, 100));
+    JsonNode running =
+        await(id, j -> j.at("/progress/step").asLong(0) >= 20, Duration.ofSeconds(60));
+
+    String slow = running.at("/placement/1/node").asString();
+    Api.Response injected =
+        api.post(
+            "/api/v1/simulation/faults",
+            "{\"node\":\""
+                + slow
+                + "\",\"chip\":"
+                + running.at("/placement/1/chips/2").asInt()
+                + ",\"kind\":\"SLOW\",\"factor\":4}");
+    assertThat(injected.status()).as(injected.body()).isEqualTo(200);
+    JsonNode done = await(id, j -> terminal(j), Duration.ofSeconds(90));
+    await(id, j -> j.at("/progress/step").asLong(0) == 200, Duration.ofSeconds(10));
+
+    assertThat(done.get("state").asString()).as(logs(id)).isEqualTo("SUCCEEDED");
+    assertThat(done.get("restarts").asInt() + done.get("infraRestarts").asInt()).isZero();
+    double slowCompute = medianOfTail(id, 1, "computeMs");
+    double healthyCompute = medianOfTail(id, 0, "computeMs");
+    assertThat(slowCompute).isGreaterThanOrEqualTo(60).isGreaterThan(3 * healthyCompute);
+    assertThat(medianOfTail(id, 0, "stepMs") / medianOfTail(id, 1, "stepMs"))
+        .as("synchronous training: both ranks step at the slow one's pace")
+        .isBetween(0.8, 1.25);
+  }
+
+  @Test
+  void faultKindsAreCheckedAndSoftOnesReachTheNodesRanksThroughItsFile(
+      @org.springframework.beans.factory.annotation.Autowired
+          io.baton.orchestrator.cluster.local.SimulatedAgents agents)
+      throws Exception {
+    String node = "ascend-910b-3";
+    Path file = DATA_DIR.resolve("nodes").resolve(node).resolve("simulated-faults");
+    String[] accepted = {
+      "{\"node\":\"" + node + "\",\"chip\":1,\"health\":\"WARNING\"}",
+      "{\"node\":\"" + node + "\",\"chip\":3,\"kind\":\"SLOW\",\"factor\":1.5}",
+      "{\"node\":\"" + node + "\",\"chip\":5,\"kind\":\"HANG\"}",
+      "{\"node\":\"" + node + "\",\"chip\":6,\"kind\":\"LINK_DOWN\"}"
+    };
+    List<String> kinds = new ArrayList<>();
+    for (String body : accepted) {
+      Api.Response response = api.post("/api/v1/simulation/faults", body);
+      assertThat(response.status()).as(response.body()).isEqualTo(200);
+      kinds.add(response.json().get("kind").asString());
+    }
+
+    assertThat(kinds).containsExactly("FAULT", "SLOW", "HANG", "LINK_DOWN");
+    assertThat(Files.readAllLines(file)).containsExactly("3 SLOW 1.5", "5 HANG", "6 LINK_DOWN");
+    assertThat(agents.linkDown(node, 6)).isTrue();
+    assertThat(agents.linkDown(node, 5)).isFalse();
+    List<String> audited = new ArrayList<>();
+    api.get("/api/v1/audit?type=fault.injected&limit=500")
+        .json()
+        .get("items")
+        .forEach(e -> audited.add(e.get("subject").asString() + " " + e.get("reason").asString()));
+    assertThat(audited)
+        .contains(
+            "node/" + node + "/chips/3 SLOW x1.5",
+            "node/" + node + "/chips/5 HANG",
+            "node/" + node + "/chips/6 LINK_DOWN");
+
+    String[][] refused = {
+      {"{\"node\":\"" + node + "\",\"chip\":3,\"kind\":\"SLOW\"}", "factor"},
+      {"{\"node\":\"" + node + "\",\"chip\":3,\"kind\":\"SLOW\",\"factor\":1}", "factor"},
+      {"{\"node\":\"" + node + "\",\"chip\":3,\"kind\":\"SLOW\",\"factor\":101}", "factor"},
+      {"{\"node\":\"" + node + "\",\"chip\":3,\"kind\":\"HANG\",\"factor\":2}", "factor"},
+      {"{\"node\":\"" + node + "\",\"chip\":3,\"kind\":\"MELT\"}", "kind"},
+      {"{\"node\":\"" + node + "\",\"chip\":3,\"kind\":\"HANG\",\"health\":\"OK\"}", "health"},
+      {"{\"node\":\"" + node + "\",\"chip\":3,\"kind\":\"FAULT\"}", "health"},
+      {"{\"node\":\"" + node + "\",\"chip\":8,\"kind\":\"HANG\"}", "chip"}
+    };
+    for (String[] body : refused) {
+      JsonNode problem =
+          api.post("/api/v1/simulation/faults", body[0]).problem(400, "invalid-parameter");
+      assertThat(problem.at("/errors/0/field").asString()).as(body[0]).isEqualTo(body[1]);
+    }
+    api.post("/api/v1/simulation/faults", "{\"node\":\"nowhere\",\"chip\":0,\"kind\":\"HANG\"}")
+        .problem(404, "not-found");
+
+    api.send(
+        java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/simulation/faults?node=" + node))
+            .DELETE());
+    assertThat(file).doesNotExist();
+    assertThat(agents.linkDown(node, 6)).isFalse();
+  }
+
   // ---- helpers ----
 
   private ObjectNode spec(int steps, int stepMillis, int checkpointEvery) {
@@ -207,6 +394,11 @@ class RunAndRecoverIT {
   }
 
   private static ArrayNode command(int steps, int stepMillis, int checkpointEvery) {
+    return command(steps, stepMillis, checkpointEvery, "5s");
+  }
+
+  private static ArrayNode command(
+      int steps, int stepMillis, int checkpointEvery, String peerTimeout) {
     ArrayNode command = JSON.createArrayNode();
     for (String arg :
         List.of(
@@ -223,7 +415,7 @@ class RunAndRecoverIT {
             "--checkpoint-every",
             Integer.toString(checkpointEvery),
             "--peer-timeout",
-            "5s")) {
+            peerTimeout)) {
       command.add(arg);
     }
     return command;
@@ -245,6 +437,65 @@ class RunAndRecoverIT {
                 + chip
                 + ",\"health\":\"FAULT\",\"code\":\"0x80E18402\"}");
     assertThat(injected.status()).as(injected.body()).isEqualTo(200);
+  }
+
+  private void injectKind(String node, int chip, String kind) {
+    Api.Response injected =
+        api.post(
+            "/api/v1/simulation/faults",
+            "{\"node\":\"" + node + "\",\"chip\":" + chip + ",\"kind\":\"" + kind + "\"}");
+    assertThat(injected.status()).as(injected.body()).isEqualTo(200);
+  }
+
+  /** The job's move to RECOVERING, once it happened. */
+  private JsonNode awaitRecovering(String id) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (Instant.now().isBefore(deadline)) {
+      for (JsonNode e : events(id)) {
+        if ("RECOVERING".equals(e.path("to").asString(null))) {
+          return e;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("job " + id + " never went RECOVERING\n" + logs(id));
+  }
+
+  /** From the newest last step a hang's cause names to the event that told it. */
+  private static Duration detectedAfterLastStep(JsonNode recovering) {
+    java.util.regex.Matcher at =
+        java.util.regex.Pattern.compile(" at (\\S+?)(,|$)")
+            .matcher(recovering.get("reason").asString());
+    Instant last = Instant.EPOCH;
+    while (at.find()) {
+      Instant step = Instant.parse(at.group(1));
+      last = step.isAfter(last) ? step : last;
+    }
+    return Duration.between(last, Instant.parse(recovering.get("time").asString()));
+  }
+
+  private List<String> restartReasons(String id) {
+    return events(id).stream()
+        .filter(e -> e.get("type").asString().equals("job.restart"))
+        .map(e -> e.get("reason").asString())
+        .toList();
+  }
+
+  /** The median of a field over the last 60 steps a rank reported in the first attempt. */
+  private double medianOfTail(String id, int rank, String field) {
+    List<Double> values = new ArrayList<>();
+    api.get("/api/v1/jobs/" + id + "/progress")
+        .json()
+        .get("points")
+        .forEach(
+            p -> {
+              if (p.get("rank").asInt() == rank && p.get("step").asLong() > 140) {
+                values.add(p.get(field).asDouble());
+              }
+            });
+    assertThat(values).as("%s of rank %d", field, rank).hasSizeGreaterThan(40);
+    values.sort(null);
+    return values.get(values.size() / 2);
   }
 
   private JsonNode await(String id, Predicate<JsonNode> condition, Duration timeout)

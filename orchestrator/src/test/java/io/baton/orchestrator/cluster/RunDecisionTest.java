@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.orchestrator.cluster.RunDecision.Observation;
 import io.baton.orchestrator.jobs.JobState;
+import io.baton.orchestrator.jobs.Liveness;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -156,5 +159,143 @@ class RunDecisionTest {
   void cancellingStopsWhateverRuns() {
     assertThat(RunDecision.decide(seen(JobState.CANCELLING, List.of(running(0)), Set.of())))
         .isInstanceOf(RunDecision.FinishCancel.class);
+  }
+
+  // ---- hangs ----
+
+  static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+  /** Ranks 0 and 1 made their last steps at these seconds after T0; the timeout is 30 s. */
+  static Liveness steppedAt(long rank0, long rank1) {
+    return Liveness.of(
+        T0,
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(30),
+        List.of(new Liveness.StepSample(57, T0.plusSeconds(Math.max(rank0, rank1)), 80.0)),
+        List.of(
+            new Liveness.RankStep(0, 57, T0.plusSeconds(rank0)),
+            new Liveness.RankStep(1, 56, T0.plusSeconds(rank1))));
+  }
+
+  static Observation watched(JobState state, List<RankState> ranks, Liveness l, Instant now) {
+    return new Observation(
+        state, 2, ranks, Set.of(0, 1), List.of(), List.of(), false, false, l, now);
+  }
+
+  @Test
+  void aRunningJobWhoseRanksAllWentWithoutANewStepForTheTimeoutIsHung() {
+    RunDecision.Action action =
+        RunDecision.decide(
+            watched(
+                JobState.RUNNING,
+                List.of(running(0), running(1)),
+                steppedAt(10, 12),
+                T0.plusSeconds(42)));
+
+    assertThat(action)
+        .isEqualTo(
+            new RunDecision.Recover(
+                true,
+                "HANG: no new step for PT30S (hang timeout from spec); last steps: rank 0 step 57"
+                    + " at 2026-03-01T10:00:10Z, rank 1 step 56 at 2026-03-01T10:00:12Z"));
+  }
+
+  @Test
+  void beforeTheTimeoutAHungLookingJobWaits() {
+    assertThat(
+            RunDecision.decide(
+                watched(
+                    JobState.RUNNING,
+                    List.of(running(0), running(1)),
+                    steppedAt(10, 12),
+                    T0.plusSeconds(41))))
+        .isInstanceOf(RunDecision.Wait.class);
+  }
+
+  @Test
+  void oneRankSteppingOnWhileTheOtherIsStuckIsNoHang() {
+    assertThat(
+            RunDecision.decide(
+                watched(
+                    JobState.RUNNING,
+                    List.of(running(0), running(1)),
+                    steppedAt(0, 40),
+                    T0.plusSeconds(45))))
+        .isInstanceOf(RunDecision.Wait.class);
+  }
+
+  @Test
+  void aStartingJobWithoutAStepWithinTheStartupTimeoutIsHung() {
+    Liveness noStep =
+        Liveness.of(T0, null, Duration.ofMinutes(5), Duration.ofMinutes(30), List.of(), List.of());
+
+    RunDecision.Action action =
+        RunDecision.decide(
+            new Observation(
+                JobState.STARTING,
+                2,
+                List.of(running(0), running(1)),
+                Set.of(),
+                List.of(),
+                List.of(),
+                false,
+                false,
+                noStep,
+                T0.plus(Duration.ofMinutes(30))));
+
+    assertThat(action)
+        .isEqualTo(
+            new RunDecision.Recover(
+                true,
+                "HANG: no step since the attempt started PT30M (hang timeout from startup); last"
+                    + " steps: rank 0 none, rank 1 none"));
+  }
+
+  @Test
+  void aRankThatAlreadyEndedMakesItNoHang() {
+    assertThat(
+            RunDecision.decide(
+                watched(
+                    JobState.RUNNING,
+                    List.of(exited(0, 0), running(1)),
+                    steppedAt(10, 12),
+                    T0.plusSeconds(300))))
+        .isInstanceOf(RunDecision.Wait.class);
+  }
+
+  @Test
+  void aFaultyChipOrAFailedRankIsNamedBeforeAHang() {
+    Observation faultyAndHung =
+        new Observation(
+            JobState.RUNNING,
+            2,
+            List.of(running(0), running(1)),
+            Set.of(0, 1),
+            List.of(),
+            List.of("n0/3"),
+            false,
+            false,
+            steppedAt(10, 12),
+            T0.plusSeconds(300));
+    Observation failedAndHung =
+        watched(
+            JobState.RUNNING,
+            List.of(running(0), exited(1, 3)),
+            steppedAt(10, 12),
+            T0.plusSeconds(300));
+
+    assertThat(((RunDecision.Recover) RunDecision.decide(faultyAndHung)).cause())
+        .startsWith("infrastructure failure: chip n0/3");
+    assertThat(((RunDecision.Recover) RunDecision.decide(failedAndHung)).cause())
+        .startsWith("application failure: rank 1");
+  }
+
+  @Test
+  void withoutAStepClockThereIsNoHang() {
+    assertThat(
+            RunDecision.decide(
+                watched(JobState.RUNNING, List.of(running(0), running(1)), null, T0)))
+        .isInstanceOf(RunDecision.Wait.class);
   }
 }

@@ -317,6 +317,45 @@ class IngestApiIT extends IntegrationTest {
   }
 
   @Test
+  void stepTimesJoinTheSeriesAndAStartedJobShowsItsStepClock() {
+    Node node = aNode("ascend-910b");
+    UUID job = aJobOn(node);
+    move(job, JobState.STARTING);
+    JsonNode starting = api.get("/api/v1/jobs/" + job).json();
+    Instant readAt =
+        Instant.now().minusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+
+    report(
+        node,
+        aReport(node.name())
+            .seq(0)
+            .progress(job, 1, 0, 9, 1.0)
+            .readAt(readAt.minusMillis(160))
+            .progress(job, 1, 0, 10, 0.9)
+            .timed(80.5, 61.0)
+            .readAt(readAt.minusMillis(80))
+            .progress(job, 1, 0, 11, 0.8)
+            .timed(79.5, 60.0)
+            .readAt(readAt));
+    move(job, JobState.RUNNING);
+    JsonNode running = api.get("/api/v1/jobs/" + job).json();
+    JsonNode points = api.get("/api/v1/jobs/" + job + "/progress").json().get("points");
+
+    assertThat(starting.at("/hangTimeout/source").asString()).isEqualTo("startup");
+    assertThat(starting.at("/hangTimeout/duration").asString()).isEqualTo("PT30M");
+    assertThat(points.get(0).has("stepMs")).as("older lines carry no step times").isFalse();
+    assertThat(points.get(1).get("stepMs").asDouble()).isEqualTo(80.5);
+    assertThat(points.get(2).get("computeMs").asDouble()).isEqualTo(60.0);
+    assertThat(running.at("/progress/lastStepAt").asString()).isEqualTo(readAt.toString());
+    assertThat(running.at("/hangTimeout/source").asString()).isEqualTo("floor");
+    assertThat(running.at("/hangTimeout/duration").asString()).isEqualTo("PT5M");
+    assertThat(Instant.parse(running.at("/hangTimeout/expiresAt").asString()))
+        .isEqualTo(readAt.plus(java.time.Duration.ofMinutes(5)));
+    assertThat(io.baton.schemas.BatonSchemas.validate(io.baton.schemas.BatonSchemas.JOB, running))
+        .isEmpty();
+  }
+
+  @Test
   void theSeriesIsBoundedAndKeepsTheNewestPoints() {
     Node node = aNode("ascend-910b");
     UUID job = aJobOn(node);

@@ -44,6 +44,7 @@ class JobSpecChecksTest {
         null,
         null,
         checkpoint,
+        null,
         null);
   }
 

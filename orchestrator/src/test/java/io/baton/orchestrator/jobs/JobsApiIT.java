@@ -124,6 +124,26 @@ class JobsApiIT extends IntegrationTest {
   }
 
   @Test
+  void aHangTimeoutIsAnIsoDurationFromOneSecondToSevenDays() {
+    JsonNode job = api.post("/api/v1/jobs", aSpec().with("hangTimeout", "PT90S").json()).json();
+
+    assertThat(job.at("/spec/hangTimeout").asString()).isEqualTo("PT90S");
+    assertThat(job.hasNonNull("hangTimeout")).as("no step clock while QUEUED").isFalse();
+    for (String malformed : List.of("10m", "PT-5S", "P1W", "pt5s")) {
+      JsonNode problem =
+          api.post("/api/v1/jobs", aSpec().with("hangTimeout", malformed).json())
+              .problem(400, "invalid-job-spec");
+      assertThat(problem.at("/errors/0/field").asString()).as(malformed).isEqualTo("hangTimeout");
+    }
+    for (String outOfRange : List.of("P", "PT", "PT0.5S", "P8D")) {
+      JsonNode problem =
+          api.post("/api/v1/jobs", aSpec().with("hangTimeout", outOfRange).json())
+              .problem(422, "job-spec-rejected");
+      assertThat(problem.at("/errors/0/field").asString()).as(outOfRange).isEqualTo("hangTimeout");
+    }
+  }
+
+  @Test
   void defaultsAreAppliedAndShown() {
     JsonNode job = api.post("/api/v1/jobs", aSpec().without("nodes").json()).json();
 

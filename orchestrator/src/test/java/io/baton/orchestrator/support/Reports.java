@@ -112,6 +112,20 @@ public final class Reports {
     return this;
   }
 
+  /** Gives the last progress line step times. */
+  public Reports timed(double stepMs, double computeMs) {
+    Map<String, Object> line = progress.get(progress.size() - 1);
+    line.put("stepMs", stepMs);
+    line.put("computeMs", computeMs);
+    return this;
+  }
+
+  /** Sets when the agent read the last progress line. */
+  public Reports readAt(Instant time) {
+    progress.get(progress.size() - 1).put("time", time.toString());
+    return this;
+  }
+
   public Reports checkpoint(UUID job, long step) {
     return checkpoint(job, step, "step-" + step, "step-" + step + "/golden.json");
   }

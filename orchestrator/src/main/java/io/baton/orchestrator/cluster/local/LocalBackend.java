@@ -60,6 +60,15 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
   }
 
   /**
+   * The soft faults simulated on a node's chips (SLOW, HANG, LINK_DOWN), which its ranks read at
+   * every step: {@code BATON_SIM_FAULTS}. Simulation only: not part of the launch contract, and no
+   * other backend sets it.
+   */
+  public Path simulatedFaults(String node) {
+    return dataDir.resolve("nodes").resolve(node).resolve("simulated-faults");
+  }
+
+  /**
    * A rank; {@code process} is null when it could not even start (exit code 127, as a shell says).
    */
   private record Rank(int rank, String node, Process process, Path dir) {
@@ -132,6 +141,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
             launch.env());
     env.put("BATON_LOCAL_ROOT", root.toString());
     env.put("BATON_WORK_DIR", dir.toString());
+    env.put("BATON_SIM_FAULTS", simulatedFaults(placement.node()).toString());
     ProcessBuilder builder =
         new ProcessBuilder(LaunchContract.expand(launch.command(), env))
             .directory(dir.toFile())

@@ -17,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +39,9 @@ import org.springframework.stereotype.Component;
 /**
  * One in-process agent per simulated node — the real agent's loop with the sim collector — that
  * reports through the same HTTP ingest path as an agent on a real node, and follows the progress
- * files of the ranks the local backend runs there. Chip faults are injected into its collector.
+ * files of the ranks the local backend runs there. Chip faults are injected into its collector;
+ * soft faults (SLOW, HANG, LINK_DOWN) into a file per node that the ranks there read ({@link
+ * LocalBackend#simulatedFaults}), since a chip's health does not show them.
  */
 @Component
 @ConditionalOnProperty(name = "baton.cluster.backend", havingValue = "local", matchIfMissing = true)
@@ -51,6 +55,7 @@ public class SimulatedAgents
   private final Properties properties;
   private final Clock clock;
   private final Map<String, Agent> agents = new ConcurrentHashMap<>();
+  private final SoftFaults softFaults = new SoftFaults();
 
   /**
    * {@code baton.cluster.local}.
@@ -83,6 +88,7 @@ public class SimulatedAgents
     for (SimulatedNodes.SimulatedNode node : nodes.all()) {
       try {
         Files.createDirectories(backend.progressDir(node.name()));
+        Files.deleteIfExists(backend.simulatedFaults(node.name()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -123,11 +129,7 @@ public class SimulatedAgents
 
   /** Sets a chip of a simulated node to a health (with an error code); its agent reports it. */
   public void inject(String node, int chip, String health, String code) {
-    SimCollector chips = collector(node);
-    if (chip < 0 || chip >= chips.chipCount()) {
-      throw BadRequestException.invalidParameter(
-          "chip", "node " + node + " has chips 0.." + (chips.chipCount() - 1));
-    }
+    SimCollector chips = chip(node, chip);
     Health value;
     try {
       value = Health.valueOf(health);
@@ -138,7 +140,26 @@ public class SimulatedAgents
         chip, new ChipState(value, code == null || code.isBlank() ? List.of() : List.of(code)));
   }
 
-  /** Clears injected faults: of one chip, of one node, or everywhere. */
+  /**
+   * Makes a chip of a simulated node SLOW (ranks on it compute {@code factor} times slower), HANG
+   * (ranks on it stop making steps without exiting) or LINK_DOWN; the ranks there read it from
+   * their node's file at every step.
+   */
+  public void injectSoft(String node, int chip, SoftFaults.Kind kind, double factor) {
+    chip(node, chip);
+    softFaults.set(node, chip, kind, factor);
+    writeSoftFaults(node);
+  }
+
+  /**
+   * Whether a chip's link was made DOWN: what the simulated agent reports as the chip's link state
+   * (rendered where the sim collector reports links).
+   */
+  public boolean linkDown(String node, int chip) {
+    return softFaults.linksDown(node).contains(chip);
+  }
+
+  /** Clears injected faults, soft ones too: of one chip, of one node, or everywhere. */
   public void clear(String node, Integer chip) {
     if (node == null) {
       agents.keySet().forEach(n -> clear(n, null));
@@ -149,6 +170,34 @@ public class SimulatedAgents
       if (chip == null || chip == i) {
         chips.set(i, ChipState.OK);
       }
+    }
+    softFaults.clear(node, chip);
+    writeSoftFaults(node);
+  }
+
+  private SimCollector chip(String node, int chip) {
+    SimCollector chips = collector(node);
+    if (chip < 0 || chip >= chips.chipCount()) {
+      throw BadRequestException.invalidParameter(
+          "chip", "node " + node + " has chips 0.." + (chips.chipCount() - 1));
+    }
+    return chips;
+  }
+
+  /** Replaces the node's soft-fault file at once (none: no file), so a rank never reads half. */
+  private void writeSoftFaults(String node) {
+    Path file = backend.simulatedFaults(node);
+    String text = softFaults.render(node);
+    try {
+      if (text.isEmpty()) {
+        Files.deleteIfExists(file);
+        return;
+      }
+      Path next = file.resolveSibling(file.getFileName() + ".next");
+      Files.writeString(next, text);
+      Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the simulated faults of " + node, e);
     }
   }
 
