@@ -52,7 +52,8 @@ class ArchitectureTest {
             "problems",
             "idempotency",
             "webhooks",
-            "retention");
+            "retention",
+            "faults");
     Path root = SOURCES.resolve("io/baton/orchestrator");
     try (Stream<Path> files = Files.walk(root)) {
       List<String> misplaced =

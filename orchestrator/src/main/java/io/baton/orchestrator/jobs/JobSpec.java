@@ -14,6 +14,8 @@ import java.util.Set;
  * @param secretEnv names of {@code env} entries whose values are secret: the API shows them as
  *     {@link #MASK} ({@link #redacted}), and the Kubernetes backend passes them to the ranks
  *     through a Secret instead of the pod spec
+ * @param stragglerPolicy {@code observe}, {@code avoid} or {@code replace}: lowers the pool's
+ *     straggler policy for this job (never raises it); absent: the pool's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(
@@ -30,7 +32,8 @@ public record JobSpec(
     Integer priority,
     Integer maxRestarts,
     CheckpointSpec checkpoint,
-    PromotionSpec promotion) {
+    PromotionSpec promotion,
+    String stragglerPolicy) {
 
   public static final int DEFAULT_NODES = 1;
   public static final int DEFAULT_PRIORITY = 0;
@@ -86,7 +89,8 @@ public record JobSpec(
         priority,
         maxRestarts,
         checkpoint,
-        promotion);
+        promotion,
+        stragglerPolicy);
   }
 
   /** The environment entries that are not secret. */
