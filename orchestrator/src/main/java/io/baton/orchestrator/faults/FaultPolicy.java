@@ -108,8 +108,7 @@ public final class FaultPolicy {
    * Whether an isolated chip or node goes back into service: when it has been healthy for the
    * pool's {@code isolationCooldown} and no operator holds it.
    *
-   * @param healthySince when it was last seen unhealthy and has been healthy since; null while it
-   *     still is unhealthy
+   * @param healthySince since when it has been healthy; null while it is still unhealthy
    */
   public static boolean releaseDue(
       Instant healthySince, Duration cooldown, boolean held, Instant now) {
