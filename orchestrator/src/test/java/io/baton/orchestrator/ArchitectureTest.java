@@ -53,7 +53,8 @@ class ArchitectureTest {
             "idempotency",
             "webhooks",
             "retention",
-            "goodput");
+            "goodput",
+            "faults");
     Path root = SOURCES.resolve("io/baton/orchestrator");
     try (Stream<Path> files = Files.walk(root)) {
       List<String> misplaced =

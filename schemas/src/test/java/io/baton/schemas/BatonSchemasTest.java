@@ -50,6 +50,7 @@ class BatonSchemasTest {
         "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,\"promotion\":{\"select\":\"best\",\"endpoint\":\"e\"}}|promotion.metric|required",
         "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,\"secretEnv\":[\"A\",\"A\"]}|secretEnv|uniqueItems",
         "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,\"secretEnv\":[\"not-a-name\"]}|secretEnv[0]|pattern",
+        "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,\"stragglerPolicy\":\"always\"}|stragglerPolicy|enum",
       })
   void invalidSpecsNameTheField(String json, String field, String keyword) {
     List<Violation> violations = BatonSchemas.validate(BatonSchemas.JOB_SPEC, JSON.readTree(json));
@@ -70,6 +71,19 @@ class BatonSchemasTest {
             + "\"env\":{\"WANDB_API_KEY\":\"k\",\"LR\":\"0.1\"},\"secretEnv\":[\"WANDB_API_KEY\"]}";
 
     assertThat(BatonSchemas.validate(BatonSchemas.JOB_SPEC, JSON.readTree(spec))).isEmpty();
+  }
+
+  @Test
+  void aSpecMayNameAStragglerPolicy() {
+    for (String policy : List.of("observe", "avoid", "replace")) {
+      String spec =
+          "{\"name\":\"a\",\"team\":\"t\",\"pool\":\"p\",\"command\":[\"x\"],\"chipsPerNode\":1,"
+              + "\"stragglerPolicy\":\""
+              + policy
+              + "\"}";
+
+      assertThat(BatonSchemas.validate(BatonSchemas.JOB_SPEC, JSON.readTree(spec))).isEmpty();
+    }
   }
 
   @Test

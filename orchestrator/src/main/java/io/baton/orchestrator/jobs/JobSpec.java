@@ -16,6 +16,8 @@ import java.util.Set;
  *     through a Secret instead of the pod spec
  * @param hangTimeout how long every rank may go without a new step before the job is hung
  *     (ISO-8601, e.g. {@code PT10M}), as submitted; null: derived from the job's step times
+ * @param stragglerPolicy {@code observe}, {@code avoid} or {@code replace}: lowers the pool's
+ *     straggler policy for this job (never raises it); absent: the pool's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(
@@ -33,7 +35,8 @@ public record JobSpec(
     Integer maxRestarts,
     CheckpointSpec checkpoint,
     PromotionSpec promotion,
-    String hangTimeout) {
+    String hangTimeout,
+    String stragglerPolicy) {
 
   public static final int DEFAULT_NODES = 1;
   public static final int DEFAULT_PRIORITY = 0;
@@ -90,7 +93,8 @@ public record JobSpec(
         maxRestarts,
         checkpoint,
         promotion,
-        hangTimeout);
+        hangTimeout,
+        stragglerPolicy);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.baton.orchestrator.jobs;
 
 import io.baton.orchestrator.Decision;
+import io.baton.orchestrator.faults.StragglerPolicy;
 import io.baton.orchestrator.pools.Pool;
 import io.baton.orchestrator.pools.PoolRole;
 import io.baton.orchestrator.problems.FieldViolation;
@@ -14,9 +15,9 @@ import java.util.TreeSet;
 
 /**
  * Checks of a well-formed spec against the fleet: does the pool exist, is it a training pool, can
- * it ever hold the gang; and the walls between tenants: a checkpoint directory stays inside the
- * job's own directory, secret environment names name environment entries. Pure: the pools are
- * passed in.
+ * it ever hold the gang, does it ask for no more straggler handling than its pool gives; and the
+ * walls between tenants: a checkpoint directory stays inside the job's own directory, secret
+ * environment names name environment entries. Pure: the pools are passed in.
  */
 @Decision
 public final class JobSpecChecks {
@@ -90,6 +91,7 @@ public final class JobSpecChecks {
                 "nodes",
                 spec.nodes() + " nodes requested; pool '" + pool.name() + "' has " + pool.nodes()));
       }
+      stragglerPolicy(spec, pool).ifPresent(violations::add);
     }
     if (spec.promotion() != null) {
       violations.addAll(inferencePool("promotion.pool", spec.promotion().pool(), pools));
@@ -127,6 +129,32 @@ public final class JobSpecChecks {
       return Optional.of(spec.hangTimeout() + " is outside PT1S..P7D");
     }
     return Optional.empty();
+  }
+
+  /** A job may lower its pool's straggler policy towards {@code observe}, never raise it. */
+  private static Optional<FieldViolation> stragglerPolicy(JobSpec spec, Pool pool) {
+    if (spec.stragglerPolicy() == null) {
+      return Optional.empty();
+    }
+    StragglerPolicy requested;
+    try {
+      requested = StragglerPolicy.of(spec.stragglerPolicy());
+    } catch (IllegalArgumentException e) {
+      return Optional.of(new FieldViolation("stragglerPolicy", e.getMessage()));
+    }
+    if (pool.stragglerPolicy().allows(requested)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new FieldViolation(
+            "stragglerPolicy",
+            "'"
+                + requested.wire()
+                + "' goes beyond the straggler policy of pool '"
+                + pool.name()
+                + "' ('"
+                + pool.stragglerPolicy().wire()
+                + "'); a job may only lower it towards observe"));
   }
 
   private static List<FieldViolation> secretEnv(JobSpec spec) {

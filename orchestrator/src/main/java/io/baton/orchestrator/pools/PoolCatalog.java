@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
-/** The configured pools, by name. Fails the start on duplicate names. */
+/**
+ * The configured pools, by name. Fails the start on duplicate names and on straggler or fault
+ * policy settings that cannot work.
+ */
 @Service
 public class PoolCatalog {
 
@@ -16,13 +19,23 @@ public class PoolCatalog {
 
   public PoolCatalog(PoolsProperties properties) {
     List<String> duplicates = new ArrayList<>();
+    List<String> unusable = new ArrayList<>();
     for (Pool pool : properties.pools()) {
       if (pools.putIfAbsent(pool.name(), pool) != null) {
         duplicates.add(pool.name());
       }
+      try {
+        pool.reputation();
+        pool.effectiveFaultPolicy();
+      } catch (IllegalArgumentException e) {
+        unusable.add(pool.name() + ": " + e.getMessage());
+      }
     }
     if (!duplicates.isEmpty()) {
       throw new IllegalStateException("baton.pools: duplicate pool names " + duplicates);
+    }
+    if (!unusable.isEmpty()) {
+      throw new IllegalStateException("baton.pools: " + String.join("; ", unusable));
     }
   }
 

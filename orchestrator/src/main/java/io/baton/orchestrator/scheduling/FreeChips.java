@@ -13,23 +13,30 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The planner's working copy of free chips, indexed so that a single-node job finds its best node
  * in logarithmic time and "how many nodes could take it" costs a histogram lookup: what keeps a
- * round over thousands of nodes and jobs fast. Reserved nodes leave the index.
+ * round over thousands of nodes and jobs fast. Reserved nodes leave the index. A node is ranked
+ * after the others when it is suspect (a chip found slow lately) and its pool avoids such nodes,
+ * then by its WARNING chips, then by best fit.
  */
 @Decision
 final class FreeChips {
 
   private static final int MAX_CHIPS = 64;
   private static final Comparator<Slot> RANK =
-      Comparator.comparingInt(Slot::warnings)
+      Comparator.comparing(Slot::suspect)
+          .thenComparingInt(Slot::warnings)
           .thenComparingInt(Slot::free)
           .thenComparing(Slot::name);
 
-  /** A node's place in the index: fewer WARNING chips first, then fewer free (best fit). */
-  private record Slot(int warnings, int free, String name) {}
+  /**
+   * A node's place in the index: not suspect first, then fewer WARNING chips, then fewer free (best
+   * fit).
+   */
+  private record Slot(boolean suspect, int warnings, int free, String name) {}
 
   private final Map<String, NodeFree> nodes = new HashMap<>();
   private final Map<String, List<FreeChip>> free = new HashMap<>();
@@ -37,9 +44,14 @@ final class FreeChips {
   private final Map<String, int[]> histogram = new HashMap<>();
   private final Map<String, List<NodeFree>> poolNodes = new HashMap<>();
   private final Set<String> reserved = new java.util.HashSet<>();
+  private final Set<String> suspects = new java.util.HashSet<>();
 
-  FreeChips(Collection<NodeFree> snapshot) {
+  /** The index of {@code snapshot}; {@code avoidSuspects} says which pools rank suspects last. */
+  FreeChips(Collection<NodeFree> snapshot, Predicate<String> avoidSuspects) {
     for (NodeFree node : snapshot) {
+      if (node.suspect() && avoidSuspects.test(node.pool())) {
+        suspects.add(node.name());
+      }
       List<FreeChip> chips = new ArrayList<>(node.free());
       chips.sort(
           Comparator.<FreeChip>comparingInt(c -> c.health() == ChipHealth.OK ? 0 : 1)
@@ -63,6 +75,11 @@ final class FreeChips {
     return n;
   }
 
+  /** Whether the node is suspect and its pool avoids suspect nodes. */
+  boolean suspect(String node) {
+    return suspects.contains(node);
+  }
+
   List<NodeFree> nodesOf(String pool) {
     return poolNodes.getOrDefault(pool, List.of());
   }
@@ -79,20 +96,15 @@ final class FreeChips {
     if (slots == null || chips > MAX_CHIPS) {
       return Optional.empty();
     }
-    for (int w = 0; w <= MAX_CHIPS; w++) {
-      Slot from = new Slot(w, chips, "");
-      for (Slot slot = slots.ceiling(from);
-          slot != null && slot.warnings() == w;
-          slot = slots.higher(slot)) {
-        if (!excluded.contains(slot.name())) {
-          return Optional.of(slot.name());
-        }
+    Slot slot = slots.ceiling(new Slot(false, 0, chips, ""));
+    while (slot != null) {
+      if (slot.free() < chips) {
+        slot = slots.ceiling(new Slot(slot.suspect(), slot.warnings(), chips, ""));
+      } else if (excluded.contains(slot.name())) {
+        slot = slots.higher(slot);
+      } else {
+        return Optional.of(slot.name());
       }
-      Slot next = slots.ceiling(new Slot(w + 1, 0, ""));
-      if (next == null) {
-        return Optional.empty();
-      }
-      w = next.warnings() - 1;
     }
     return Optional.empty();
   }
@@ -137,7 +149,7 @@ final class FreeChips {
     int count = Math.min(free.get(node).size(), MAX_CHIPS);
     byPool
         .computeIfAbsent(pool, p -> new TreeSet<>(RANK))
-        .add(new Slot(warnings(node), count, node));
+        .add(new Slot(suspect(node), warnings(node), count, node));
     histogram.computeIfAbsent(pool, p -> new int[MAX_CHIPS + 1])[count]++;
   }
 
@@ -147,7 +159,7 @@ final class FreeChips {
     }
     String pool = nodes.get(node).pool();
     int count = Math.min(free.get(node).size(), MAX_CHIPS);
-    byPool.get(pool).remove(new Slot(warnings(node), count, node));
+    byPool.get(pool).remove(new Slot(suspect(node), warnings(node), count, node));
     histogram.get(pool)[count]--;
   }
 }

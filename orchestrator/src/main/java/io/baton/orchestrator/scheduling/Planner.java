@@ -9,6 +9,7 @@ import io.baton.orchestrator.scheduling.Snapshot.TeamPool;
 import io.baton.orchestrator.scheduling.Snapshot.Waiting;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,7 +29,9 @@ import java.util.UUID;
  * nodes reserved for an earlier job are not used. Order: priority, then waiting time. A job that
  * cannot be placed does not stop later ones (backfill) until it has waited {@code
  * reservationAfter}; then the nodes it needs are reserved for it. Soft preferences, in order: all
- * nodes in one topology group, nodes without WARNING chips, best fit (fewest chips left over).
+ * nodes in one topology group, nodes that are not suspect (a chip found slow lately, in a pool
+ * whose straggler policy is {@code avoid} or {@code replace}), nodes without WARNING chips, best
+ * fit (fewest chips left over). A soft preference never leaves a job waiting that could be placed.
  */
 @Decision
 public final class Planner {
@@ -42,7 +45,7 @@ public final class Planner {
   private Planner() {}
 
   public static Plan plan(Snapshot snapshot, List<Waiting> queue, SchedulingPolicy policy) {
-    FreeChips free = new FreeChips(snapshot.nodes());
+    FreeChips free = new FreeChips(snapshot.nodes(), policy::avoidsSuspects);
     Map<TeamPool, Integer> used = new HashMap<>(snapshot.chipsInUse());
     Map<String, UUID> reservedBy = new HashMap<>();
     Set<String> poolsWithHeadBlocked = new HashSet<>();
@@ -130,26 +133,29 @@ public final class Planner {
     return Optional.of(best.stream().map(NodeFree::name).toList());
   }
 
-  /** Fewer WARNING chips first, then best fit (fewest chips left over), then name. */
+  /** Not suspect first, then fewer WARNING chips, then best fit (fewest left over), then name. */
   private static Comparator<NodeFree> rank(Waiting job, FreeChips free) {
-    return Comparator.<NodeFree>comparingLong(n -> free.warnings(n.name()))
+    return Comparator.<NodeFree, Boolean>comparing(n -> free.suspect(n.name()))
+        .thenComparingLong(n -> free.warnings(n.name()))
         .thenComparingInt(n -> free.free(n.name()).size() - job.chipsPerNode())
         .thenComparing(NodeFree::name);
   }
 
+  /** A gang's soft score, compared in order: suspect nodes, WARNING chips, chips left over. */
   private static long[] score(List<NodeFree> picked, Waiting job, FreeChips free) {
+    long suspects = 0;
     long warnings = 0;
     long leftover = 0;
     for (NodeFree node : picked) {
+      suspects += free.suspect(node.name()) ? 1 : 0;
       warnings += free.warnings(node.name());
       leftover += free.free(node.name()).size() - job.chipsPerNode();
     }
-    return new long[] {warnings, leftover};
+    return new long[] {suspects, warnings, leftover};
   }
 
   private static int compare(long[] a, long[] b) {
-    int byWarnings = Long.compare(a[0], b[0]);
-    return byWarnings != 0 ? byWarnings : Long.compare(a[1], b[1]);
+    return Arrays.compare(a, b);
   }
 
   /** Holds the nodes closest to fitting the job (most free chips), so they drain towards it. */

@@ -24,10 +24,18 @@ public record Snapshot(Instant now, List<NodeFree> nodes, Map<TeamPool, Integer>
    * A node's chips that a job could get.
    *
    * @param group the node's topology group (nodes in one group talk fast to each other)
+   * @param suspect whether any of its chips has a bad reputation (found slow lately): used last
+   *     where the pool's straggler policy avoids such nodes
    */
-  public record NodeFree(String name, String pool, String group, List<FreeChip> free) {
+  public record NodeFree(
+      String name, String pool, String group, List<FreeChip> free, boolean suspect) {
     public NodeFree {
       free = List.copyOf(free);
+    }
+
+    /** A node none of whose chips is suspect. */
+    public NodeFree(String name, String pool, String group, List<FreeChip> free) {
+      this(name, pool, group, free, false);
     }
 
     long warnings() {

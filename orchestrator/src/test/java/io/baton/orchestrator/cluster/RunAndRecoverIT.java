@@ -343,6 +343,18 @@ class RunAndRecoverIT {
     assertThat(Files.readAllLines(file)).containsExactly("3 SLOW 1.5", "5 HANG", "6 LINK_DOWN");
     assertThat(agents.linkDown(node, 6)).isTrue();
     assertThat(agents.linkDown(node, 5)).isFalse();
+    // The node's agent reports the chip's link DOWN: the node's chips show it as sent.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(
+            () ->
+                api.get("/api/v1/nodes/" + node)
+                    .json()
+                    .at("/chips/6/links/0/state")
+                    .asString("")
+                    .equals("DOWN"));
+    assertThat(api.get("/api/v1/nodes/" + node).json().at("/chips/5/links/0/state").asString())
+        .isEqualTo("UP");
     List<String> audited = new ArrayList<>();
     api.get("/api/v1/audit?type=fault.injected&limit=500")
         .json()

@@ -127,6 +127,7 @@ class JobLifecycleIT extends IntegrationTest {
                 null,
                 null,
                 null,
+                null,
                 null),
             "fixture");
     jdbc.sql("UPDATE jobs SET state = :state WHERE id = :id")

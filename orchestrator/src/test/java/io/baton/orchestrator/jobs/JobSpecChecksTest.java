@@ -1,8 +1,12 @@
 package io.baton.orchestrator.jobs;
 
+import static io.baton.orchestrator.faults.StragglerPolicy.AVOID;
+import static io.baton.orchestrator.faults.StragglerPolicy.OBSERVE;
+import static io.baton.orchestrator.faults.StragglerPolicy.REPLACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.baton.orchestrator.faults.StragglerPolicy;
 import io.baton.orchestrator.pools.Pool;
 import io.baton.orchestrator.pools.PoolRole;
 import io.baton.orchestrator.problems.FieldViolation;
@@ -30,6 +34,17 @@ class JobSpecChecksTest {
       Map<String, String> env,
       List<String> secretEnv,
       JobSpec.CheckpointSpec checkpoint) {
+    return spec(pool, nodes, chips, env, secretEnv, checkpoint, null);
+  }
+
+  static JobSpec spec(
+      String pool,
+      int nodes,
+      int chips,
+      Map<String, String> env,
+      List<String> secretEnv,
+      JobSpec.CheckpointSpec checkpoint,
+      String stragglerPolicy) {
     return new JobSpec(
         "j",
         "t",
@@ -45,11 +60,49 @@ class JobSpecChecksTest {
         null,
         checkpoint,
         null,
-        null);
+        null,
+        stragglerPolicy);
   }
 
   static JobSpec withCheckpointDir(String dir) {
     return spec("ascend", 1, 1, Map.of(), null, new JobSpec.CheckpointSpec(dir, null, 10, null));
+  }
+
+  static JobSpec withStragglerPolicy(String policy) {
+    return spec("ascend", 1, 1, Map.of(), null, null, policy);
+  }
+
+  static List<Pool> poolsWith(StragglerPolicy policy) {
+    return List.of(ASCEND.withStragglerPolicy(policy), NVIDIA);
+  }
+
+  @Test
+  void aJobMayLowerItsPoolsStragglerPolicyTowardsObserve() {
+    assertThat(JobSpecChecks.check(withStragglerPolicy("observe"), poolsWith(REPLACE))).isEmpty();
+    assertThat(JobSpecChecks.check(withStragglerPolicy("avoid"), poolsWith(REPLACE))).isEmpty();
+    assertThat(JobSpecChecks.check(withStragglerPolicy("replace"), poolsWith(REPLACE))).isEmpty();
+    assertThat(JobSpecChecks.check(withStragglerPolicy("observe"), POOLS)).isEmpty();
+    assertThat(JobSpecChecks.check(withStragglerPolicy(null), POOLS)).isEmpty();
+  }
+
+  @Test
+  void aJobAskingForMoreThanItsPoolsStragglerPolicyIsRefusedNamingTheField() {
+    assertThat(JobSpecChecks.check(withStragglerPolicy("replace"), POOLS))
+        .containsExactly(
+            new FieldViolation(
+                "stragglerPolicy",
+                "'replace' goes beyond the straggler policy of pool 'ascend' ('observe'); a job"
+                    + " may only lower it towards observe"));
+    assertThat(JobSpecChecks.check(withStragglerPolicy("replace"), poolsWith(AVOID)))
+        .extracting(FieldViolation::field)
+        .containsExactly("stragglerPolicy");
+  }
+
+  @Test
+  void theJobsStragglerPolicyIsThePoolsLoweredByTheJobs() {
+    assertThat(REPLACE.forJob(OBSERVE)).isEqualTo(OBSERVE);
+    assertThat(REPLACE.forJob(null)).isEqualTo(REPLACE);
+    assertThat(AVOID.forJob(REPLACE)).isEqualTo(AVOID);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static io.baton.orchestrator.pools.ChipHealth.OK;
 import static io.baton.orchestrator.pools.ChipHealth.WARNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.orchestrator.faults.StragglerPolicy;
 import io.baton.orchestrator.pools.ChipHealth;
 import io.baton.orchestrator.scheduling.Plan.NodeChips;
 import io.baton.orchestrator.scheduling.Snapshot.FreeChip;
@@ -40,6 +41,18 @@ class PlannerTest {
       chips.add(new FreeChip(freeOk + i, WARNING));
     }
     return new NodeFree(name, POOL, group, chips);
+  }
+
+  /** A node one of whose chips was found slow lately. */
+  static NodeFree suspect(NodeFree node) {
+    return new NodeFree(node.name(), node.pool(), node.group(), node.free(), true);
+  }
+
+  static Plan plan(List<NodeFree> nodes, List<Waiting> queue, StragglerPolicy poolPolicy) {
+    return Planner.plan(
+        new Snapshot(NOW, nodes, Map.of()),
+        queue,
+        new SchedulingPolicy(Duration.ofMinutes(10), Map.of(), Map.of(POOL, poolPolicy)));
   }
 
   static final class JobBuilder {
@@ -343,6 +356,97 @@ class PlannerTest {
     assertThat(nodesOf(plan, two)).containsExactly("ok");
     Plan forced = plan(List.of(node("warn", "g", 2, 2)), List.of(aJob().chips(3).build()));
     assertThat(forced.placements().get(0).nodes().get(0).chips()).containsExactly(0, 1, 2);
+  }
+
+  // ---- stragglers: suspect nodes ----
+
+  @Test
+  void suspectNodesAreUsedLastWhenThePoolAvoidsOrReplacesStragglers() {
+    Waiting one = aJob().chips(8).waited(Duration.ofSeconds(2)).build();
+    Waiting two = aJob().chips(8).waited(Duration.ofSeconds(1)).build();
+    List<NodeFree> nodes = List.of(suspect(node("a", "g", 8)), node("b", "g", 8));
+
+    for (StragglerPolicy policy : List.of(StragglerPolicy.AVOID, StragglerPolicy.REPLACE)) {
+      Plan plan = plan(nodes, List.of(one, two), policy);
+
+      assertThat(nodesOf(plan, one)).as("%s", policy).containsExactly("b");
+      assertThat(nodesOf(plan, two)).as("%s", policy).containsExactly("a");
+    }
+  }
+
+  @Test
+  void suspectNodesAreLikeAnyOtherWhenThePoolObserves() {
+    Waiting half = aJob().chips(4).build();
+    List<NodeFree> nodes = List.of(suspect(node("a", "g", 4)), node("b", "g", 8));
+
+    assertThat(nodesOf(plan(nodes, List.of(half), StragglerPolicy.OBSERVE), half))
+        .as("best fit decides")
+        .containsExactly("a");
+    assertThat(nodesOf(plan(nodes, List.of(half)), half)).containsExactly("a");
+    assertThat(nodesOf(plan(nodes, List.of(half), StragglerPolicy.AVOID), half))
+        .containsExactly("b");
+  }
+
+  @Test
+  void aSuspectNodeIsUsedRatherThanLeaveAJobWaiting() {
+    Waiting single = aJob().chips(8).build();
+    Waiting pair = aJob().nodes(2).chips(8).build();
+    List<NodeFree> nodes = List.of(suspect(node("a", "g", 8)), suspect(node("b", "g", 8)));
+
+    assertThat(nodesOf(plan(nodes.subList(0, 1), List.of(single), StragglerPolicy.REPLACE), single))
+        .containsExactly("a");
+    assertThat(nodesOf(plan(nodes, List.of(pair), StragglerPolicy.AVOID), pair))
+        .containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void aSuspectNodeComesAfterNodesWithWarningChips() {
+    Waiting job = aJob().chips(4).build();
+    List<NodeFree> nodes = List.of(suspect(node("slow", "g", 8)), node("warn", "g", 6, 2));
+
+    assertThat(nodesOf(plan(nodes, List.of(job), StragglerPolicy.AVOID), job))
+        .containsExactly("warn");
+  }
+
+  @Test
+  void aGangLeavesOutTheSuspectNodeOfItsTopologyGroupWhenItCan() {
+    Waiting pair = aJob().nodes(2).build();
+    List<NodeFree> nodes =
+        List.of(
+            suspect(node("a1", "A", 8)),
+            node("a2", "A", 8),
+            node("a3", "A", 8),
+            node("b1", "B", 8),
+            node("b2", "B", 8));
+
+    assertThat(nodesOf(plan(nodes, List.of(pair), StragglerPolicy.AVOID), pair))
+        .containsExactlyInAnyOrder("a2", "a3");
+    List<NodeFree> groupWithASuspect =
+        List.of(suspect(node("a1", "A", 8)), node("a2", "A", 8), node("b1", "B", 8));
+    assertThat(nodesOf(plan(groupWithASuspect, List.of(pair), StragglerPolicy.AVOID), pair))
+        .as("one topology group still comes first")
+        .containsExactlyInAnyOrder("a1", "a2");
+  }
+
+  @Test
+  void manySuspectNodesNeverDoubleBookOrStrandAJob() {
+    List<NodeFree> nodes = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      NodeFree node = node("n" + i, "g" + i % 4, 8);
+      nodes.add(i % 3 == 0 ? suspect(node) : node);
+    }
+    List<Waiting> queue = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      queue.add(aJob().chips(4).build());
+    }
+
+    Plan plan = plan(nodes, queue, StragglerPolicy.AVOID);
+
+    assertThat(plan.placements()).hasSize(200);
+    assertThat(plan.placements().subList(0, 132))
+        .allSatisfy(
+            p ->
+                assertThat(Integer.parseInt(p.nodes().get(0).node().substring(1)) % 3).isNotZero());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.baton.orchestrator.cluster.local;
 
 import io.baton.agent.collect.Health;
+import io.baton.agent.collect.LinkState;
 import io.baton.agent.collect.sim.SimCollector;
 import io.baton.agent.collect.sim.SimHealthSpec.ChipState;
 import io.baton.agent.progress.ProgressTailer;
@@ -146,15 +147,15 @@ public class SimulatedAgents
    * their node's file at every step.
    */
   public void injectSoft(String node, int chip, SoftFaults.Kind kind, double factor) {
-    chip(node, chip);
+    SimCollector chips = chip(node, chip);
     softFaults.set(node, chip, kind, factor);
+    if (kind == SoftFaults.Kind.LINK_DOWN) {
+      chips.setLink(chip, LinkState.DOWN);
+    }
     writeSoftFaults(node);
   }
 
-  /**
-   * Whether a chip's link was made DOWN: what the simulated agent reports as the chip's link state
-   * (rendered where the sim collector reports links).
-   */
+  /** Whether a chip's link was made DOWN: its agent reports the chip's link DOWN meanwhile. */
   public boolean linkDown(String node, int chip) {
     return softFaults.linksDown(node).contains(chip);
   }
@@ -169,6 +170,7 @@ public class SimulatedAgents
     for (int i = 0; i < chips.chipCount(); i++) {
       if (chip == null || chip == i) {
         chips.set(i, ChipState.OK);
+        chips.setLink(i, LinkState.UP);
       }
     }
     softFaults.clear(node, chip);
