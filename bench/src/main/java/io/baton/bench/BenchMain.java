@@ -10,7 +10,8 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: ./bench/run NAME [args]   (NAME: ingest, placement, promotion)");
+      System.err.println(
+          "usage: ./bench/run NAME [args]   (NAME: ingest, placement, promotion, faults)");
       System.exit(2);
     }
     Path root = Path.of("").toAbsolutePath();
@@ -19,9 +20,10 @@ public final class BenchMain {
       case "ingest" -> IngestBench.run(root, rest);
       case "placement" -> PlacementBench.run(root, rest);
       case "promotion" -> PromotionBench.run(root, rest);
+      case "faults" -> FaultBench.run(root, rest);
       default -> {
         System.err.println(
-            "unknown benchmark '" + args[0] + "' (known: ingest, placement, promotion)");
+            "unknown benchmark '" + args[0] + "' (known: ingest, placement, promotion, faults)");
         System.exit(2);
       }
     }
