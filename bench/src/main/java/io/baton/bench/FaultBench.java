@@ -50,7 +50,8 @@ final class FaultBench {
       int hangRuns, int hangTimeoutSeconds, int steps, int stepMillis, double slowFactor) {}
 
   /** One hang run's figures. */
-  private record HangRun(String jobId, long detectMs, double goodputErrorPct, JsonNode ledger) {}
+  private record HangRun(
+      String jobId, long detectMs, double goodputErrorPct, double heldPerEvents, JsonNode ledger) {}
 
   /** The straggler run's figures. */
   private record StragglerRun(
@@ -171,7 +172,16 @@ final class FaultBench {
             chips.get("redone").asDouble(),
             chips.get("recovery").asDouble(),
             chips.get("stalled").asDouble());
-    return new HangRun(id, detectMs, error, ledger);
+    List<FaultFigures.Event> trail = new ArrayList<>();
+    for (JsonNode e : events(o, id)) {
+      trail.add(
+          new FaultFigures.Event(
+              e.get("type").asString(),
+              e.path("to").asString(null),
+              e.path("reason").asString(null),
+              Instant.parse(e.get("time").asString())));
+    }
+    return new HangRun(id, detectMs, error, FaultFigures.chipSecondsHeld(trail), ledger);
   }
 
   // ---- straggler ----
@@ -179,8 +189,11 @@ final class FaultBench {
   private static StragglerRun straggler(Orchestrator o, Options options, JarDecisions decisions)
       throws Exception {
     JsonNode pool = get(o, "/api/v1/pools/" + POOL);
+    // The pool's settings when the pools API shows them; otherwise their documented defaults.
     double factor = number(pool, "stragglerFactor", 1.25);
     int window = (int) number(pool, "stragglerWindow", 20);
+    String settings =
+        pool.findValue("stragglerWindow") == null ? "pool defaults" : "from the pools API";
     int steps = Math.max(options.steps(), 2 * window + 120);
     ObjectNode spec = spec("bench-straggler", options, steps, "30s");
     spec.set("command", command(steps, options.stepMillis(), steps, "30s"));
@@ -236,6 +249,7 @@ final class FaultBench {
       flagged = replayed.isPresent() ? replayed.getAsLong() : null;
       source = "StragglerDetector replayed over the real series (no job.straggler event yet)";
     }
+    source += "; factor and window: " + settings;
     double slow = medianCompute(series, 1, first);
     double gang = medianCompute(series, 0, first);
     return new StragglerRun(
@@ -314,6 +328,17 @@ final class FaultBench {
     System.out.printf(
         "%-58s %.3f %% (worst run, target ≤ 1)%n",
         "goodput |Σ parts − allocated| / allocated", goodputError);
+    double heldError =
+        hangs.stream()
+            .mapToDouble(
+                h ->
+                    FaultFigures.errorPct(
+                        h.ledger().at("/chipSeconds/allocated").asDouble(), h.heldPerEvents()))
+            .max()
+            .orElseThrow();
+    System.out.printf(
+        "%-58s %.3f %% (worst run)%n",
+        "goodput allocated vs chips × held time per the events", heldError);
     System.out.printf(
         "%-58s rank 1 median computeMs %.1f vs rank 0 %.1f after step %d (SLOW ×%s)%n",
         "straggler: slowed rank vs gang",
@@ -357,6 +382,7 @@ final class FaultBench {
     figures.put("replaceDecisionCorrect", allCorrect);
     figures.put("replaceCases", cases.size());
     figures.put("goodputSumErrorPct", Math.round(goodputError * 1000) / 1000.0);
+    figures.put("goodputAllocatedVsEventsPct", Math.round(heldError * 1000) / 1000.0);
     System.out.println(JSON.writeValueAsString(figures));
   }
 

@@ -107,6 +107,50 @@ final class FaultFigures {
     return Math.abs(productive + redone + recovery + stalled - allocated) / allocated * 100;
   }
 
+  /** One event of {@code GET /api/v1/jobs/{id}/events}: its type, target state, reason, time. */
+  record Event(String type, String to, String reason, Instant time) {}
+
+  private static final Pattern CHIP_LIST = Pattern.compile("\\[([^\\]]*)]");
+  private static final List<String> TERMINAL = List.of("SUCCEEDED", "FAILED", "CANCELLED");
+
+  /**
+   * The chip-seconds a job held according to its events, independently of the ledger: Σ over its
+   * attempts of the chips its admission placed ({@code placed on n1 [0, 1, …], n2 […]}) × (the
+   * attempt's {@code job.restart} or terminal state − its admission).
+   */
+  static double chipSecondsHeld(List<Event> events) {
+    double total = 0;
+    Instant admitted = null;
+    int chips = 0;
+    for (Event e : events) {
+      String to = e.to() == null ? "" : e.to();
+      if (e.type().equals("job.state") && to.equals("ADMITTED")) {
+        admitted = e.time();
+        chips = chipsPlaced(e.reason());
+      } else if (admitted != null && (e.type().equals("job.restart") || TERMINAL.contains(to))) {
+        total += chips * Duration.between(admitted, e.time()).toNanos() / 1e9;
+        admitted = null;
+      }
+    }
+    return total;
+  }
+
+  private static int chipsPlaced(String reason) {
+    Matcher lists = CHIP_LIST.matcher(reason == null ? "" : reason);
+    int chips = 0;
+    while (lists.find()) {
+      if (!lists.group(1).isBlank()) {
+        chips += lists.group(1).split(",").length;
+      }
+    }
+    return chips;
+  }
+
+  /** |a − b| / b × 100. */
+  static double errorPct(double a, double b) {
+    return Math.abs(a - b) / b * 100;
+  }
+
   /** A straggler as the runner would pass it to {@code ReplaceDecision}: rank 1 of a job. */
   record StragglerCase(
       double computeMs,

@@ -118,6 +118,28 @@ class FaultFiguresTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void theChipsHeldPerTheEventsAreEachAttemptsChipsTimesItsAdmissionToItsEnd() {
+    List<FaultFigures.Event> events =
+        List.of(
+            new FaultFigures.Event("job.state", "QUEUED", "submitted", T0),
+            new FaultFigures.Event(
+                "job.state",
+                "ADMITTED",
+                "placed on a-0 [0, 1, 2, 3], a-1 [4, 5]",
+                T0.plusSeconds(1)),
+            new FaultFigures.Event("job.state", "RUNNING", "all ranks started", T0.plusSeconds(2)),
+            new FaultFigures.Event(
+                "job.restart", null, "HANG: no new step for PT3S …", T0.plusSeconds(11)),
+            new FaultFigures.Event(
+                "job.state", "ADMITTED", "placed on a-2 [0, 1]", T0.plusSeconds(12)),
+            new FaultFigures.Event(
+                "job.state", "SUCCEEDED", "all ranks exited 0", T0.plusSeconds(17)));
+
+    assertThat(FaultFigures.chipSecondsHeld(events)).isCloseTo(6 * 10 + 2 * 5, within(1e-9));
+    assertThat(FaultFigures.errorPct(70.7, 70)).isCloseTo(1.0, within(1e-9));
+  }
+
   private static FaultFigures.Sample sample(int rank, long step, double computeMs, int attempt) {
     return new FaultFigures.Sample(
         rank, step, computeMs + 5, computeMs, T0.plusMillis(step * 100), attempt);
