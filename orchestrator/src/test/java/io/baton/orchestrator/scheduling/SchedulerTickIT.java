@@ -35,6 +35,7 @@ class SchedulerTickIT extends IntegrationTest {
   @Autowired ApplicationEventPublisher publisher;
   @Autowired PlatformTransactionManager transactions;
   @Autowired Clock clock;
+  @Autowired io.baton.orchestrator.pools.PoolCatalog pools;
   Api api;
 
   /** Only this test's nodes and jobs take part: others' are put out of the way. */
@@ -101,9 +102,11 @@ class SchedulerTickIT extends IntegrationTest {
     // Two planners without the cluster lock, as if two replicas planned from the same snapshot:
     // only the database's primary key on (node, chip) stands between them.
     SchedulerTick first =
-        new SchedulerTick(repository, lifecycle, properties, publisher, clock, transactions, false);
+        new SchedulerTick(
+            repository, lifecycle, properties, publisher, pools, clock, transactions, false);
     SchedulerTick second =
-        new SchedulerTick(repository, lifecycle, properties, publisher, clock, transactions, false);
+        new SchedulerTick(
+            repository, lifecycle, properties, publisher, pools, clock, transactions, false);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     CountDownLatch start = new CountDownLatch(1);
     try {
