@@ -11,6 +11,8 @@ import io.baton.orchestrator.faults.StragglerResponse;
 import io.baton.orchestrator.jobs.Job;
 import io.baton.orchestrator.pools.Pool;
 import io.baton.orchestrator.pools.PoolCatalog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +37,7 @@ class StragglerWatch {
   private final PoolCatalog pools;
   private final EventLog events;
   private final TransactionTemplate transactions;
+  private final MeterRegistry meters;
   private final Clock clock;
 
   StragglerWatch(
@@ -42,11 +45,13 @@ class StragglerWatch {
       PoolCatalog pools,
       EventLog events,
       TransactionTemplate transactions,
+      MeterRegistry meters,
       Clock clock) {
     this.runs = runs;
     this.pools = pools;
     this.events = events;
     this.transactions = transactions;
+    this.meters = meters;
     this.clock = clock;
   }
 
@@ -95,11 +100,22 @@ class StragglerWatch {
                       now));
             }
           });
+      Counter.builder("baton.stragglers")
+          .description("Ranks found slower than their gang (once per rank and attempt)")
+          .tag("pool", pool.name())
+          .tag("policy", policy.wire())
+          .register(meters)
+          .increment(output.report().size());
     }
     return output
         .replace()
         .map(
             r -> {
+              Counter.builder("baton.straggler.replacements")
+                  .description("Jobs restarted without a straggler's node because it paid")
+                  .tag("pool", pool.name())
+                  .register(meters)
+                  .increment();
               Job.Placement where = placement(job, r.straggler().rank());
               return new Replacement(
                   where.node(),

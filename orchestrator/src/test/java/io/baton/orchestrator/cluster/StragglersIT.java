@@ -113,10 +113,32 @@ class StragglersIT {
     moved.get("placement").forEach(p -> nodes.add(p.get("node").asString()));
     assertThat(nodes).hasSize(2).doesNotContain(slow);
     assertThat(moved.get("infraRestarts").asInt()).isEqualTo(1);
-    assertThat(slowdownsOf(slow)).isEqualTo(2);
+    assertThat(slowdownsOf(slow, id)).isEqualTo(2);
+    assertThat(metric("baton_straggler_replacements_total", "pool=\"slow-replace\""))
+        .isGreaterThanOrEqualTo(1);
 
     api.post("/api/v1/jobs/" + id + "/cancel", "");
     await(id, StragglersIT::terminal, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void underReplaceAJobAlmostFinishedIsLeftWhereItIsAndTheEventSaysWhy() throws Exception {
+    ObjectNode spec = spec("slow-replace", 200);
+    // No checkpoint: a restart would redo every step so far.
+    spec.set("command", command(200, 20, 1000));
+    String id = submit(spec);
+    JsonNode late = awaitSteps(id, 140);
+    String slow = slowDown(late, 0, 3);
+
+    JsonNode straggler = awaitEvent(id, "job.straggler");
+    JsonNode done = await(id, StragglersIT::terminal, Duration.ofSeconds(60));
+
+    assertThat(straggler.get("reason").asString())
+        .startsWith("rank 0 on node " + slow)
+        .contains("; policy replace; replacing does not pay: ");
+    assertThat(done.get("state").asString()).isEqualTo("SUCCEEDED");
+    assertThat(done.get("restarts").asInt() + done.get("infraRestarts").asInt()).isZero();
+    assertThat(restartReasons(id)).isEmpty();
   }
 
   @Test
@@ -143,7 +165,8 @@ class StragglersIT {
                 assertThat(r)
                     .startsWith("rank 0 on node " + slow + " (chips [0, 1]) is ")
                     .endsWith("; policy observe"));
-    assertThat(slowdownsOf(slow)).isEqualTo(2);
+    assertThat(slowdownsOf(slow, id)).isEqualTo(2);
+    assertThat(metric("baton_stragglers_total", "pool=\"slow-observe\"")).isEqualTo(1);
   }
 
   // ---- helpers ----
@@ -185,6 +208,11 @@ class StragglersIT {
 
   /** Makes the chips of the rank's node four times slower; returns the node. */
   private String slowDown(JsonNode job, int rank) {
+    return slowDown(job, rank, 4);
+  }
+
+  /** Makes the chips of the rank's node {@code factor} times slower; returns the node. */
+  private String slowDown(JsonNode job, int rank, int factor) {
     String node = job.at("/placement/" + rank + "/node").asString();
     Api.Response injected =
         api.post(
@@ -193,14 +221,27 @@ class StragglersIT {
                 + node
                 + "\",\"chip\":"
                 + job.at("/placement/" + rank + "/chips/0").asInt()
-                + ",\"kind\":\"SLOW\",\"factor\":4}");
+                + ",\"kind\":\"SLOW\",\"factor\":"
+                + factor
+                + "}");
     assertThat(injected.status()).as(injected.body()).isEqualTo(200);
     return node;
   }
 
-  private int slowdownsOf(String node) {
-    return jdbc.sql("SELECT count(*) FROM chip_slowdowns WHERE node = :node")
+  /** The value of the Prometheus series named {@code name} whose labels include {@code label}. */
+  private double metric(String name, String label) {
+    return api.get("/actuator/prometheus")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(name + "{") && l.contains(label))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private int slowdownsOf(String node, String job) {
+    return jdbc.sql("SELECT count(*) FROM chip_slowdowns WHERE node = :node AND job_id = :job")
         .param("node", node)
+        .param("job", java.util.UUID.fromString(job))
         .query(Integer.class)
         .single();
   }
