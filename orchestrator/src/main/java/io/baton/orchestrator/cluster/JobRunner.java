@@ -21,8 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Follows every job that holds chips: observe (the backend's ranks, the placed chips' health, which
  * ranks reported, when a rank last made a step) → decide ({@link RunDecision}) → act (launch, stop,
- * transition, release chips, pick the checkpoint to resume from). Runs every {@code
- * baton.recovery.reconcile-interval} and at once when a job is admitted.
+ * transition, release chips, pick the checkpoint to resume from). A RUNNING job with nothing else
+ * to do gets a straggler pass ({@link StragglerWatch}), which may restart it without a slow node.
+ * Runs every {@code baton.recovery.reconcile-interval} and at once when a job is admitted.
  */
 @Component
 public class JobRunner implements SmartLifecycle {
@@ -38,6 +39,7 @@ public class JobRunner implements SmartLifecycle {
   private final RecoveryProperties properties;
   private final TransactionTemplate transactions;
   private final ObjectProvider<SchedulerTriggers> scheduler;
+  private final StragglerWatch stragglers;
   private final Clock clock;
   private final ReconcileLoop loop = new ReconcileLoop("baton-job-runner", this::reconcileAll);
 
@@ -50,6 +52,7 @@ public class JobRunner implements SmartLifecycle {
       RecoveryProperties properties,
       TransactionTemplate transactions,
       ObjectProvider<SchedulerTriggers> scheduler,
+      StragglerWatch stragglers,
       Clock clock) {
     this.backend = backend;
     this.jobs = jobs;
@@ -59,6 +62,7 @@ public class JobRunner implements SmartLifecycle {
     this.properties = properties;
     this.transactions = transactions;
     this.scheduler = scheduler;
+    this.stragglers = stragglers;
     this.clock = clock;
   }
 
@@ -104,7 +108,23 @@ public class JobRunner implements SmartLifecycle {
                 exhausted,
                 jobs.liveness(job).orElse(null),
                 clock.instant()));
+    if (action instanceof RunDecision.Wait && job.state() == JobState.RUNNING) {
+      stragglers.check(job).ifPresent(r -> replace(job, r));
+      return;
+    }
     act(job, action, health);
+  }
+
+  /** Restarts the job without the straggler's node, as a recovery from an infrastructure fault. */
+  private void replace(Job job, StragglerWatch.Replacement replacement) {
+    backend.stop(job.id(), job.attempt());
+    transactions.executeWithoutResult(
+        status -> {
+          lifecycle.recover(job.id(), job.version(), true, replacement.cause(), ACTOR);
+          runs.exclude(job.id(), List.of(replacement.node()));
+        });
+    log.info("Job {}: {}", job.id(), replacement.cause());
+    kick();
   }
 
   private void act(Job job, Action action, RunRepository.Health health) {

@@ -117,4 +117,118 @@ class RunRepository {
         .param("job", job)
         .update();
   }
+
+  /** Each rank's newest {@code window} steps of the attempt that carry {@code computeMs}. */
+  List<io.baton.orchestrator.faults.StepSample> recentSteps(UUID job, int attempt, int window) {
+    return jdbc.sql(
+            """
+            SELECT rank, step, step_ms, compute_ms FROM (
+              SELECT rank, step, step_ms, compute_ms,
+                     row_number() OVER (PARTITION BY rank ORDER BY step DESC) AS newest
+                FROM job_progress
+               WHERE job_id = :job AND coalesce(attempt, 0) = :attempt AND compute_ms IS NOT NULL
+            ) recent WHERE newest <= :window
+            """)
+        .param("job", job)
+        .param("attempt", attempt)
+        .param("window", window)
+        .query(
+            (rs, n) ->
+                new io.baton.orchestrator.faults.StepSample(
+                    rs.getInt(1),
+                    rs.getLong(2),
+                    (Double) rs.getObject(3),
+                    (Double) rs.getObject(4)))
+        .list();
+  }
+
+  /** Ranks of the attempt already found to straggle. */
+  Set<Integer> reportedStragglers(UUID job, int attempt) {
+    return new HashSet<>(
+        jdbc.sql(
+                "SELECT DISTINCT rank FROM chip_slowdowns WHERE job_id = :job AND attempt = :attempt")
+            .param("job", job)
+            .param("attempt", attempt)
+            .query(Integer.class)
+            .list());
+  }
+
+  /** A straggler observation for each chip of the rank's node. */
+  void recordSlowdown(
+      UUID job, int attempt, int rank, Job.Placement where, double factor, java.time.Instant at) {
+    for (int chip : where.chips()) {
+      jdbc.sql(
+              """
+              INSERT INTO chip_slowdowns (node, chip, at, factor, job_id, attempt, rank)
+              VALUES (:node, :chip, :at, :factor, :job, :attempt, :rank)
+              ON CONFLICT DO NOTHING
+              """)
+          .param("node", where.node())
+          .param("chip", chip)
+          .param("at", java.sql.Timestamp.from(at))
+          .param("factor", factor)
+          .param("job", job)
+          .param("attempt", attempt)
+          .param("rank", rank)
+          .update();
+    }
+  }
+
+  /** The step of the job's newest reported checkpoint; null for none. */
+  Long newestCheckpointStep(UUID job) {
+    return jdbc.sql("SELECT max(step) FROM checkpoints WHERE job_id = :job")
+        .param("job", job)
+        .query(Long.class)
+        .optional()
+        .orElse(null);
+  }
+
+  /**
+   * What the attempt's launch took: from the job's last move to STARTING to the attempt's first
+   * reported step; zero when not known yet.
+   */
+  java.time.Duration relaunch(UUID job, int attempt) {
+    Long ms =
+        jdbc.sql(
+                """
+                SELECT (extract(epoch FROM (
+                          (SELECT min(at) FROM job_progress
+                            WHERE job_id = :job AND coalesce(attempt, 0) = :attempt)
+                        - (SELECT max(at) FROM events
+                            WHERE job_id = :job AND type = 'job.state' AND to_state = 'STARTING')))
+                        * 1000)::bigint
+                """)
+            .param("job", job)
+            .param("attempt", attempt)
+            .query(Long.class)
+            .optional()
+            .orElse(null);
+    return java.time.Duration.ofMillis(ms == null ? 0 : Math.max(0, ms));
+  }
+
+  /**
+   * Whether the job's pool has a READY node, neither placed for the job nor excluded from it, with
+   * at least the job's chips per node free.
+   */
+  boolean spareNode(Job job) {
+    return Boolean.TRUE.equals(
+        jdbc.sql(
+                """
+                SELECT EXISTS (
+                  SELECT 1 FROM nodes n, jobs j
+                   WHERE j.id = :job AND n.pool = :pool AND n.state = 'READY'
+                     AND NOT (n.name = ANY (j.excluded_nodes))
+                     AND NOT (n.name = ANY (string_to_array(:placed, ',')))
+                     AND cardinality(n.chip_indexes)
+                         - (SELECT count(*) FROM allocations a WHERE a.node = n.name) >= :chips)
+                """)
+            .param("job", job.id())
+            .param("pool", job.spec().pool())
+            .param(
+                "placed",
+                String.join(",", job.placement().stream().map(Job.Placement::node).toList()))
+            .param("chips", job.spec().chipsPerNode())
+            .query(Boolean.class)
+            .single());
+  }
 }

@@ -1,8 +1,13 @@
 package io.baton.orchestrator.scheduling;
 
+import io.baton.orchestrator.faults.ChipReputation;
+import io.baton.orchestrator.faults.StragglerPolicy;
 import io.baton.orchestrator.jobs.Job;
 import io.baton.orchestrator.jobs.JobLifecycle;
+import io.baton.orchestrator.pools.Pool;
+import io.baton.orchestrator.pools.PoolCatalog;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,6 +39,7 @@ public class SchedulerTick {
   private final JobLifecycle lifecycle;
   private final SchedulerProperties properties;
   private final ApplicationEventPublisher events;
+  private final PoolCatalog pools;
   private final Clock clock;
   private final TransactionTemplate round;
   private final boolean lock;
@@ -44,9 +50,10 @@ public class SchedulerTick {
       JobLifecycle lifecycle,
       SchedulerProperties properties,
       ApplicationEventPublisher events,
+      PoolCatalog pools,
       Clock clock,
       PlatformTransactionManager transactions) {
-    this(repository, lifecycle, properties, events, clock, transactions, true);
+    this(repository, lifecycle, properties, events, pools, clock, transactions, true);
   }
 
   SchedulerTick(
@@ -54,6 +61,7 @@ public class SchedulerTick {
       JobLifecycle lifecycle,
       SchedulerProperties properties,
       ApplicationEventPublisher events,
+      PoolCatalog pools,
       Clock clock,
       PlatformTransactionManager transactions,
       boolean lock) {
@@ -61,6 +69,7 @@ public class SchedulerTick {
     this.lifecycle = lifecycle;
     this.properties = properties;
     this.events = events;
+    this.pools = pools;
     this.clock = clock;
     this.round = new TransactionTemplate(transactions);
     this.lock = lock;
@@ -84,7 +93,7 @@ public class SchedulerTick {
     if (queue.isEmpty()) {
       return List.of();
     }
-    Snapshot snapshot = repository.snapshot(clock.instant());
+    Snapshot snapshot = withSuspects(repository.snapshot(clock.instant()));
     Plan plan = Planner.plan(snapshot, queue, policy());
     repository.pendingReasons(plan.pending());
     if (plan.placements().isEmpty()) {
@@ -126,6 +135,45 @@ public class SchedulerTick {
                 Collectors.toMap(
                     q -> new Snapshot.TeamPool(q.team(), q.pool()),
                     SchedulerProperties.Quota::chips));
-    return new SchedulingPolicy(properties.reservationAfter(), quotas);
+    Map<String, StragglerPolicy> stragglerPolicies = new HashMap<>();
+    pools.all().forEach(p -> stragglerPolicies.put(p.name(), p.stragglerPolicy()));
+    return new SchedulingPolicy(properties.reservationAfter(), quotas, stragglerPolicies);
+  }
+
+  /**
+   * The snapshot with each node of a pool that avoids suspects marked suspect while any of its
+   * chips has a bad reputation ({@link ChipReputation}, the pool's settings).
+   */
+  private Snapshot withSuspects(Snapshot snapshot) {
+    Map<String, ChipReputation> reputations = new HashMap<>();
+    Duration longest = Duration.ZERO;
+    for (Pool pool : pools.all()) {
+      if (pool.stragglerPolicy().avoidsSuspects()) {
+        reputations.put(pool.name(), pool.reputation());
+        longest =
+            longest.compareTo(pool.reputationHalfLife()) > 0 ? longest : pool.reputationHalfLife();
+      }
+    }
+    if (reputations.isEmpty()) {
+      return snapshot;
+    }
+    // After 40 half-lives an observation weighs less than 10^-12 of itself.
+    Map<String, List<ChipReputation.Slowdown>> slowdowns =
+        repository.slowdowns(snapshot.now().minus(longest.multipliedBy(40)));
+    if (slowdowns.isEmpty()) {
+      return snapshot;
+    }
+    List<Snapshot.NodeFree> nodes = new ArrayList<>();
+    for (Snapshot.NodeFree node : snapshot.nodes()) {
+      ChipReputation reputation = reputations.get(node.pool());
+      boolean suspect =
+          reputation != null
+              && slowdowns.entrySet().stream()
+                  .filter(e -> e.getKey().startsWith(node.name() + "/"))
+                  .anyMatch(e -> reputation.bad(e.getValue(), snapshot.now()));
+      nodes.add(
+          new Snapshot.NodeFree(node.name(), node.pool(), node.group(), node.free(), suspect));
+    }
+    return new Snapshot(snapshot.now(), nodes, snapshot.chipsInUse());
   }
 }

@@ -71,6 +71,26 @@ class SchedulingRepository {
     return new Snapshot(now, nodes, inUse);
   }
 
+  /**
+   * Straggler observations made since {@code since}, per node and chip ({@code node/chip}): the
+   * chips' reputation.
+   */
+  Map<String, List<io.baton.orchestrator.faults.ChipReputation.Slowdown>> slowdowns(Instant since) {
+    Map<String, List<io.baton.orchestrator.faults.ChipReputation.Slowdown>> byChip =
+        new HashMap<>();
+    jdbc.sql("SELECT node, chip, at, factor FROM chip_slowdowns WHERE at >= :since")
+        .param("since", java.sql.Timestamp.from(since))
+        .query(
+            rs -> {
+              byChip
+                  .computeIfAbsent(rs.getString(1) + "/" + rs.getInt(2), k -> new ArrayList<>())
+                  .add(
+                      new io.baton.orchestrator.faults.ChipReputation.Slowdown(
+                          rs.getTimestamp(3).toInstant(), rs.getDouble(4)));
+            });
+    return byChip;
+  }
+
   /** Jobs waiting for chips. */
   List<Waiting> waiting() {
     return jdbc.sql(

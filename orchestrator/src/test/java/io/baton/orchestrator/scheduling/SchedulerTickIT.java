@@ -35,6 +35,7 @@ class SchedulerTickIT extends IntegrationTest {
   @Autowired ApplicationEventPublisher publisher;
   @Autowired PlatformTransactionManager transactions;
   @Autowired Clock clock;
+  @Autowired io.baton.orchestrator.pools.PoolCatalog pools;
   Api api;
 
   /** Only this test's nodes and jobs take part: others' are put out of the way. */
@@ -101,9 +102,11 @@ class SchedulerTickIT extends IntegrationTest {
     // Two planners without the cluster lock, as if two replicas planned from the same snapshot:
     // only the database's primary key on (node, chip) stands between them.
     SchedulerTick first =
-        new SchedulerTick(repository, lifecycle, properties, publisher, clock, transactions, false);
+        new SchedulerTick(
+            repository, lifecycle, properties, publisher, pools, clock, transactions, false);
     SchedulerTick second =
-        new SchedulerTick(repository, lifecycle, properties, publisher, clock, transactions, false);
+        new SchedulerTick(
+            repository, lifecycle, properties, publisher, pools, clock, transactions, false);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     CountDownLatch start = new CountDownLatch(1);
     try {
@@ -165,6 +168,50 @@ class SchedulerTickIT extends IntegrationTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void inAPoolThatAvoidsStragglersANodeWithARecentlySlowChipIsUsedLastButStillUsed() {
+    List<String> nodes = new ArrayList<>(readyNodes("pf", 2));
+    nodes.sort(null);
+    String suspect = nodes.get(0);
+    String slowJob = submit(aSpec().with("nodes", 1).with("chipsPerNode", 8).json());
+    jdbc.sql("UPDATE jobs SET state = 'CANCELLED' WHERE id = :id")
+        .param("id", UUID.fromString(slowJob))
+        .update();
+    jdbc.sql(
+            """
+            INSERT INTO chip_slowdowns (node, chip, at, factor, job_id, attempt, rank)
+            VALUES (:node, 3, now() - interval '1 hour', 1.5, :job, 1, 0)
+            """)
+        .param("node", suspect)
+        .param("job", UUID.fromString(slowJob))
+        .update();
+    io.baton.orchestrator.pools.PoolCatalog avoiding =
+        new io.baton.orchestrator.pools.PoolCatalog(
+            new io.baton.orchestrator.pools.PoolsProperties(
+                pools.all().stream()
+                    .map(
+                        p ->
+                            p.name().equals("ascend-910b")
+                                ? p.withStragglerPolicy(
+                                    io.baton.orchestrator.faults.StragglerPolicy.AVOID)
+                                : p)
+                    .toList()));
+    SchedulerTick avoidingTick =
+        new SchedulerTick(
+            repository, lifecycle, properties, publisher, avoiding, clock, transactions, false);
+
+    String first = submit(aSpec().with("nodes", 1).with("chipsPerNode", 8).json());
+    avoidingTick.tick();
+    String second = submit(aSpec().with("nodes", 1).with("chipsPerNode", 8).json());
+    avoidingTick.tick();
+
+    assertThat(api.get("/api/v1/jobs/" + first).json().at("/placement/0/node").asString())
+        .isEqualTo(nodes.get(1));
+    assertThat(api.get("/api/v1/jobs/" + second).json().at("/placement/0/node").asString())
+        .as("a soft preference: never a reason to leave a job waiting")
+        .isEqualTo(suspect);
   }
 
   private List<String> readyNodes(String prefix, int count) {
