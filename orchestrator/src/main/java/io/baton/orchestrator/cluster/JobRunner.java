@@ -103,7 +103,8 @@ public class JobRunner implements SmartLifecycle {
                 job.recovery().ready(),
                 exhausted,
                 jobs.liveness(job).orElse(null),
-                clock.instant()));
+                clock.instant(),
+                health.isolated()));
     act(job, action, health);
   }
 

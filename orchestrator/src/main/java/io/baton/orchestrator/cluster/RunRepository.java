@@ -38,7 +38,7 @@ class RunRepository {
   /** Placed nodes that are LOST, and placed chips that are FAULT (as node/chip). */
   Health health(List<Job.Placement> placement) {
     if (placement.isEmpty()) {
-      return new Health(List.of(), List.of());
+      return new Health(List.of(), List.of(), List.of());
     }
     Map<String, List<Integer>> chips =
         placement.stream().collect(Collectors.toMap(Job.Placement::node, Job.Placement::chips));
@@ -61,10 +61,27 @@ class RunRepository {
                 }
               }
             });
-    return new Health(lost, faulty);
+    // Chips (and whole nodes, chip -1) the fault policy isolated: the job restarts without them.
+    List<String> isolated = new ArrayList<>();
+    jdbc.sql("SELECT node, chip FROM isolations WHERE node IN (:names) ORDER BY node, chip")
+        .param("names", chips.keySet())
+        .query(
+            rs -> {
+              String node = rs.getString(1);
+              int chip = rs.getInt(2);
+              if (chip < 0) {
+                isolated.add(node);
+              } else if (chips.get(node).contains(chip)) {
+                isolated.add(node + "/" + chip);
+              }
+            });
+    return new Health(lost, faulty, isolated);
   }
 
-  record Health(List<String> lostNodes, List<String> faultyChips) {}
+  /**
+   * @param isolated placed chips ({@code node/chip}) and nodes the fault policy isolated
+   */
+  record Health(List<String> lostNodes, List<String> faultyChips, List<String> isolated) {}
 
   Set<Integer> reportedRanks(UUID job, int attempt) {
     return new HashSet<>(
