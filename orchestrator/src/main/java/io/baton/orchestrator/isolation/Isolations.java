@@ -92,11 +92,15 @@ public class Isolations {
   }
 
   void healthySince(String node, int chip, Instant since) {
+    if (since == null) {
+      jdbc.sql("UPDATE isolations SET healthy_since = NULL WHERE node = :node AND chip = :chip")
+          .param("node", node)
+          .param("chip", chip)
+          .update();
+      return;
+    }
     jdbc.sql("UPDATE isolations SET healthy_since = :since WHERE node = :node AND chip = :chip")
-        .param(
-            "since",
-            since == null ? null : Timestamp.from(since),
-            java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+        .param("since", Timestamp.from(since))
         .param("node", node)
         .param("chip", chip)
         .update();
