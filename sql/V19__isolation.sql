@@ -30,3 +30,12 @@ CREATE TABLE isolations (
   held          boolean     NOT NULL DEFAULT false,
   PRIMARY KEY (node, chip)
 );
+
+-- Attempts of jobs that the fault policy asked to restart (restart-job on a chip they hold).
+CREATE TABLE fault_restarts (
+  job_id  uuid        NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  attempt integer     NOT NULL,
+  reason  text        NOT NULL,
+  at      timestamptz NOT NULL,
+  PRIMARY KEY (job_id, attempt)
+);

@@ -87,7 +87,7 @@ public class JobRunner implements SmartLifecycle {
 
   void reconcile(Job job) {
     List<RankState> ranks = backend.observe(job.id(), job.attempt());
-    RunRepository.Health health = runs.health(job.placement());
+    RunRepository.Health health = runs.health(job.id(), job.attempt(), job.placement());
     boolean exhausted =
         job.restarts() > job.spec().maxRestarts()
             || job.recovery().infraRestarts() > properties.maxInfraRestarts();

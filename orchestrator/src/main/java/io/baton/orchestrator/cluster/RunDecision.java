@@ -25,7 +25,8 @@ public final class RunDecision {
    * @param budgetExhausted restarts of the failure's kind exceed their budget
    * @param liveness the attempt's step clock while STARTING or RUNNING; null when not known
    * @param now the time the observation was made
-   * @param isolated placed chips ({@code node/chip}) and nodes the fault policy isolated
+   * @param isolated what the fault policy found under the job, in words: placed chips or nodes it
+   *     isolated ({@code a-1/3 isolated by the fault policy}) and verdicts asking to restart it
    */
   public record Observation(
       JobState state,
@@ -152,11 +153,7 @@ public final class RunDecision {
           true, "infrastructure failure: chip " + String.join(", ", o.faultyChips()) + " FAULT");
     }
     if (o.isolated() != null && !o.isolated().isEmpty()) {
-      return new Recover(
-          true,
-          "infrastructure failure: "
-              + String.join(", ", o.isolated())
-              + " isolated by the fault policy");
+      return new Recover(true, "infrastructure failure: " + String.join("; ", o.isolated()));
     }
     if (o.ranks().isEmpty()) {
       return new Recover(true, "infrastructure failure: the ranks are gone (backend restarted)");

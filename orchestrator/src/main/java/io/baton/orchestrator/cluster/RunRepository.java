@@ -36,6 +36,18 @@ class RunRepository {
   }
 
   /** Placed nodes that are LOST, and placed chips that are FAULT (as node/chip). */
+  Health health(UUID job, int attempt, List<Job.Placement> placement) {
+    Health health = health(placement);
+    List<String> policy = new ArrayList<>(health.isolated());
+    jdbc.sql("SELECT reason FROM fault_restarts WHERE job_id = :job AND attempt = :attempt")
+        .param("job", job)
+        .param("attempt", attempt)
+        .query(String.class)
+        .list()
+        .forEach(policy::add);
+    return new Health(health.lostNodes(), health.faultyChips(), policy);
+  }
+
   Health health(List<Job.Placement> placement) {
     if (placement.isEmpty()) {
       return new Health(List.of(), List.of(), List.of());
@@ -70,16 +82,18 @@ class RunRepository {
               String node = rs.getString(1);
               int chip = rs.getInt(2);
               if (chip < 0) {
-                isolated.add(node);
+                isolated.add(node + " isolated by the fault policy");
               } else if (chips.get(node).contains(chip)) {
-                isolated.add(node + "/" + chip);
+                isolated.add(node + "/" + chip + " isolated by the fault policy");
               }
             });
     return new Health(lost, faulty, isolated);
   }
 
   /**
-   * @param isolated placed chips ({@code node/chip}) and nodes the fault policy isolated
+   * @param isolated what the fault policy found under the job: placed chips and nodes it isolated
+   *     ({@code a-1/3 isolated by the fault policy}), and its verdicts asking to restart the
+   *     attempt
    */
   record Health(List<String> lostNodes, List<String> faultyChips, List<String> isolated) {}
 

@@ -101,12 +101,13 @@ public class FaultResponder implements SmartLifecycle {
         if (earlier.contains(key)) {
           continue;
         }
-        isolations.showSignal(node.name(), chip.getKey(), key, now);
         Observation observation =
             new Observation(now, node.name(), chip.getKey(), Signal.parse(key));
         FaultPolicy.Verdict verdict = policy.evaluate(observation, history);
         history.add(observation);
         act(pool, node.name(), chip.getKey(), verdict, now);
+        // Recorded once acted on: an action that failed is tried again next pass.
+        isolations.showSignal(node.name(), chip.getKey(), key, now);
       }
     }
     before.forEach(
@@ -121,17 +122,22 @@ public class FaultResponder implements SmartLifecycle {
     String subject = "node/" + node + "/chips/" + chip;
     switch (verdict.action()) {
       case IGNORE -> {}
-      case WARN, RESTART_JOB ->
-          events.append(
-              new Event.New(
-                  "fault.observed",
-                  subject,
-                  null,
-                  null,
-                  verdict.action().wire(),
-                  verdict.reason(),
-                  ACTOR,
-                  now));
+      case WARN, RESTART_JOB -> {
+        events.append(
+            new Event.New(
+                "fault.observed",
+                subject,
+                null,
+                null,
+                verdict.action().wire(),
+                verdict.reason(),
+                ACTOR,
+                now));
+        if (verdict.action() == FaultAction.RESTART_JOB) {
+          // The runner restarts each job's current attempt on the chip (RunRepository.health).
+          isolations.requestRestart(node, chip, verdict.reason(), now);
+        }
+      }
       case ISOLATE_CHIP -> {
         if (isolations.isolate(node, chip, pool.name(), verdict.reason(), now)) {
           events.append(

@@ -124,6 +124,26 @@ public class Isolations {
         == 1;
   }
 
+  /**
+   * Asks the runner to restart the current attempt of each job holding the chip; returns how many
+   * jobs that is.
+   */
+  int requestRestart(String node, int chip, String reason, Instant at) {
+    return jdbc.sql(
+            """
+            INSERT INTO fault_restarts (job_id, attempt, reason, at)
+            SELECT DISTINCT j.id, j.attempt, CAST(:reason AS text), CAST(:at AS timestamptz)
+              FROM allocations a JOIN jobs j ON j.id = a.job_id
+             WHERE a.node = :node AND a.chip = :chip
+            ON CONFLICT DO NOTHING
+            """)
+        .param("reason", reason)
+        .param("at", Timestamp.from(at))
+        .param("node", node)
+        .param("chip", chip)
+        .update();
+  }
+
   /** The signals each chip of {@code node} showed at the last look, as {@code chip -> keys}. */
   Map<Integer, Set<String>> signals(String node) {
     Map<Integer, Set<String>> signals = new HashMap<>();

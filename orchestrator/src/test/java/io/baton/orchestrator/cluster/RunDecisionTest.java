@@ -313,7 +313,7 @@ class RunDecisionTest {
             false,
             null,
             T0,
-            List.of("a-1/2"));
+            List.of("a-1/2 isolated by the fault policy"));
 
     assertThat(RunDecision.decide(isolated))
         .isEqualTo(

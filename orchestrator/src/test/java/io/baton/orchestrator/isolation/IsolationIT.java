@@ -149,6 +149,44 @@ class IsolationIT {
     assertThat(api.get("/api/v1/admin/isolations").json().get("items")).isEmpty();
   }
 
+  @Test
+  void anErrorCodeWhoseRowSaysRestartJobRestartsTheJobWithoutIsolatingTheChip() throws Exception {
+    String id = submit(spec(300, 40, 50));
+    JsonNode running =
+        await(id, j -> j.at("/latestCheckpoint/step").asLong(0) >= 50, Duration.ofSeconds(60));
+    String node = running.at("/placement/1/node").asString();
+    int chip = running.at("/placement/1/chips/5").asInt();
+
+    // MindCluster: 80E18005 re-executes the service (restart-job; isolate-chip after 3 in 24 h).
+    Api.Response injected =
+        api.post(
+            "/api/v1/simulation/faults",
+            "{\"node\":\""
+                + node
+                + "\",\"chip\":"
+                + chip
+                + ",\"health\":\"WARNING\",\"code\":\"0x80E18005\"}");
+    assertThat(injected.status()).as(injected.body()).isEqualTo(200);
+
+    JsonNode observed = awaitFleetEvent("fault.observed", "node/" + node + "/chips/" + chip);
+    assertThat(observed.get("to").asString()).isEqualTo("restart-job");
+    JsonNode done = await(id, j -> terminal(j), Duration.ofSeconds(120));
+    assertThat(done.get("state").asString()).isEqualTo("SUCCEEDED");
+    assertThat(done.get("infraRestarts").asInt()).isEqualTo(1);
+    assertThat(done.get("restarts").asInt()).isZero();
+    assertThat(reasons(id))
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .contains(
+                        "infrastructure failure: ascend:80E18005 on "
+                            + node
+                            + " chip "
+                            + chip
+                            + " → restart-job"));
+    assertThat(api.get("/api/v1/admin/isolations").json().get("items")).isEmpty();
+  }
+
   // ---- helpers ----
 
   private void linkDown(String node, int chip) {
