@@ -91,7 +91,7 @@ public class JobRunner implements SmartLifecycle {
 
   void reconcile(Job job) {
     List<RankState> ranks = backend.observe(job.id(), job.attempt());
-    RunRepository.Health health = runs.health(job.placement());
+    RunRepository.Health health = runs.health(job.id(), job.attempt(), job.placement());
     boolean exhausted =
         job.restarts() > job.spec().maxRestarts()
             || job.recovery().infraRestarts() > properties.maxInfraRestarts();
@@ -107,7 +107,8 @@ public class JobRunner implements SmartLifecycle {
                 job.recovery().ready(),
                 exhausted,
                 jobs.liveness(job).orElse(null),
-                clock.instant()));
+                clock.instant(),
+                health.isolated()));
     if (action instanceof RunDecision.Wait && job.state() == JobState.RUNNING) {
       stragglers.check(job).ifPresent(r -> replace(job, r));
       return;

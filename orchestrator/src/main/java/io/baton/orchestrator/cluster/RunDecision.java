@@ -25,6 +25,8 @@ public final class RunDecision {
    * @param budgetExhausted restarts of the failure's kind exceed their budget
    * @param liveness the attempt's step clock while STARTING or RUNNING; null when not known
    * @param now the time the observation was made
+   * @param isolated what the fault policy found under the job, in words: placed chips or nodes it
+   *     isolated ({@code a-1/3 isolated by the fault policy}) and verdicts asking to restart it
    */
   public record Observation(
       JobState state,
@@ -36,7 +38,34 @@ public final class RunDecision {
       boolean recoveryReady,
       boolean budgetExhausted,
       Liveness liveness,
-      Instant now) {
+      Instant now,
+      List<String> isolated) {
+
+    /** Without isolations. */
+    public Observation(
+        JobState state,
+        int worldSize,
+        List<RankState> ranks,
+        Set<Integer> reported,
+        List<String> lostNodes,
+        List<String> faultyChips,
+        boolean recoveryReady,
+        boolean budgetExhausted,
+        Liveness liveness,
+        Instant now) {
+      this(
+          state,
+          worldSize,
+          ranks,
+          reported,
+          lostNodes,
+          faultyChips,
+          recoveryReady,
+          budgetExhausted,
+          liveness,
+          now,
+          List.of());
+    }
 
     /** Without a step clock: no hang can be told. */
     public Observation(
@@ -122,6 +151,9 @@ public final class RunDecision {
     if (!o.faultyChips().isEmpty()) {
       return new Recover(
           true, "infrastructure failure: chip " + String.join(", ", o.faultyChips()) + " FAULT");
+    }
+    if (o.isolated() != null && !o.isolated().isEmpty()) {
+      return new Recover(true, "infrastructure failure: " + String.join("; ", o.isolated()));
     }
     if (o.ranks().isEmpty()) {
       return new Recover(true, "infrastructure failure: the ranks are gone (backend restarted)");

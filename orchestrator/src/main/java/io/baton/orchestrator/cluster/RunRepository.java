@@ -36,9 +36,21 @@ class RunRepository {
   }
 
   /** Placed nodes that are LOST, and placed chips that are FAULT (as node/chip). */
+  Health health(UUID job, int attempt, List<Job.Placement> placement) {
+    Health health = health(placement);
+    List<String> policy = new ArrayList<>(health.isolated());
+    jdbc.sql("SELECT reason FROM fault_restarts WHERE job_id = :job AND attempt = :attempt")
+        .param("job", job)
+        .param("attempt", attempt)
+        .query(String.class)
+        .list()
+        .forEach(policy::add);
+    return new Health(health.lostNodes(), health.faultyChips(), policy);
+  }
+
   Health health(List<Job.Placement> placement) {
     if (placement.isEmpty()) {
-      return new Health(List.of(), List.of());
+      return new Health(List.of(), List.of(), List.of());
     }
     Map<String, List<Integer>> chips =
         placement.stream().collect(Collectors.toMap(Job.Placement::node, Job.Placement::chips));
@@ -61,10 +73,29 @@ class RunRepository {
                 }
               }
             });
-    return new Health(lost, faulty);
+    // Chips (and whole nodes, chip -1) the fault policy isolated: the job restarts without them.
+    List<String> isolated = new ArrayList<>();
+    jdbc.sql("SELECT node, chip FROM isolations WHERE node IN (:names) ORDER BY node, chip")
+        .param("names", chips.keySet())
+        .query(
+            rs -> {
+              String node = rs.getString(1);
+              int chip = rs.getInt(2);
+              if (chip < 0) {
+                isolated.add(node + " isolated by the fault policy");
+              } else if (chips.get(node).contains(chip)) {
+                isolated.add(node + "/" + chip + " isolated by the fault policy");
+              }
+            });
+    return new Health(lost, faulty, isolated);
   }
 
-  record Health(List<String> lostNodes, List<String> faultyChips) {}
+  /**
+   * @param isolated what the fault policy found under the job: placed chips and nodes it isolated
+   *     ({@code a-1/3 isolated by the fault policy}), and its verdicts asking to restart the
+   *     attempt
+   */
+  record Health(List<String> lostNodes, List<String> faultyChips, List<String> isolated) {}
 
   Set<Integer> reportedRanks(UUID job, int attempt) {
     return new HashSet<>(

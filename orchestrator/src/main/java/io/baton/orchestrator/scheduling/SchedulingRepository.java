@@ -47,6 +47,13 @@ class SchedulingRepository {
               allocated.computeIfAbsent(rs.getString(1), n -> new HashSet<>()).add(rs.getInt(2));
               inUse.merge(new TeamPool(rs.getString(3), rs.getString(4)), 1, Integer::sum);
             });
+    // Chips and nodes the fault policy isolated take no new work (chip -1: the whole node).
+    Map<String, Set<Integer>> isolated = new HashMap<>();
+    jdbc.sql("SELECT node, chip FROM isolations")
+        .query(
+            rs -> {
+              isolated.computeIfAbsent(rs.getString(1), n -> new HashSet<>()).add(rs.getInt(2));
+            });
     List<NodeFree> nodes =
         jdbc.sql(
                 """
@@ -59,9 +66,13 @@ class SchedulingRepository {
                   ChipHealthSummary health = new ChipHealthSummary(rs.getString("chip_health"));
                   Integer[] indexes = (Integer[]) rs.getArray("chip_indexes").getArray();
                   Set<Integer> taken = allocated.getOrDefault(name, Set.of());
+                  Set<Integer> out = isolated.getOrDefault(name, Set.of());
                   List<FreeChip> free = new ArrayList<>();
                   for (int i = 0; i < health.size() && i < indexes.length; i++) {
-                    if (health.get(i).schedulable() && !taken.contains(indexes[i])) {
+                    if (health.get(i).schedulable()
+                        && !taken.contains(indexes[i])
+                        && !out.contains(indexes[i])
+                        && !out.contains(-1)) {
                       free.add(new FreeChip(indexes[i], health.get(i)));
                     }
                   }

@@ -92,9 +92,17 @@ class AuthorizationMatrixIT extends IntegrationTest {
             "POST /api/v1/admin/nodes/{name}/tokens",
             "POST /api/v1/admin/node-tokens",
             "DELETE /api/v1/simulation/faults",
-            "GET /api/v1/audit")) {
+            "GET /api/v1/audit",
+            "GET /api/v1/admin/isolations")) {
       MATRIX.put(route, ADMIN_ONLY);
     }
+    // No such isolation: the admin gets the handler's 404.
+    MATRIX.put(
+        "PUT /api/v1/admin/isolations/{node}/{chip}/hold",
+        new Row(401, 403, 403, 403, 403, 404, 403));
+    MATRIX.put(
+        "DELETE /api/v1/admin/isolations/{node}/{chip}/hold",
+        new Row(401, 403, 403, 403, 403, 404, 403));
     // The shared test context runs no simulated agents: the admin gets the handler's 404.
     MATRIX.put("POST /api/v1/simulation/faults", new Row(401, 403, 403, 403, 403, 404, 403));
     // No such token of that node: the admin gets the handler's 404.
@@ -381,6 +389,7 @@ class AuthorizationMatrixIT extends IntegrationTest {
             .replace("/nodes/{name}/", "/nodes/matrix-node-2/")
             .replace("/api/v1/nodes/{name}", "/api/v1/nodes/ascend-910b-0")
             .replace("/api/v1/pools/{name}", "/api/v1/pools/ascend-910b")
+            .replace("{node}/{chip}", "matrix-nowhere/0")
             .replace("{name}", f.endpoint)
             .replace("{requiredMetricName}", "jvm.threads.live")
             .replace("/**", "/liveness");

@@ -43,6 +43,8 @@ import tools.jackson.databind.node.ObjectNode;
       "baton.pools[0].nodes=4",
       "baton.pools[0].chips-per-node=8",
       "baton.pools[0].resource-name=huawei.com/Ascend910",
+      // Chips isolated by the fault policy (a FAULT code, a link DOWN) come back soon.
+      "baton.pools[0].isolation-cooldown=2s",
       "baton.pools[1].name=nvidia-h100",
       "baton.pools[1].role=INFERENCE",
       "baton.pools[1].accelerator=nvidia-h100",

@@ -298,4 +298,30 @@ class RunDecisionTest {
                 watched(JobState.RUNNING, List.of(running(0), running(1)), null, T0)))
         .isInstanceOf(RunDecision.Wait.class);
   }
+
+  @Test
+  void aPlacedChipIsolatedByTheFaultPolicyRecoversTheJobAsAnInfrastructureFailure() {
+    Observation isolated =
+        new Observation(
+            JobState.RUNNING,
+            2,
+            List.of(running(0), running(1)),
+            Set.of(0, 1),
+            List.of(),
+            List.of(),
+            false,
+            false,
+            null,
+            T0,
+            List.of("a-1/2 isolated by the fault policy"));
+
+    assertThat(RunDecision.decide(isolated))
+        .isEqualTo(
+            new RunDecision.Recover(
+                true, "infrastructure failure: a-1/2 isolated by the fault policy"));
+    assertThat(
+            RunDecision.decide(
+                seen(JobState.RUNNING, List.of(running(0), running(1)), Set.of(0, 1))))
+        .isInstanceOf(RunDecision.Wait.class);
+  }
 }

@@ -25,7 +25,26 @@ public final class Fencing {
    * @param health one code per chip, in the order of {@code chipIndexes}
    * @param lost whether the agent is silent (its chips' health is unknown)
    */
-  public record Chips(ChipHealthSummary health, List<Integer> chipIndexes, boolean lost) {}
+  public record Chips(ChipHealthSummary health, List<Integer> chipIndexes, boolean lost) {
+
+    /**
+     * These chips with those the fault policy isolated counted as FAULT: an isolated chip fences
+     * its node as a faulty one does, and releasing the isolation lifts the fence. {@code -1} in
+     * {@code isolated} stands for the whole node.
+     */
+    public Chips isolating(java.util.Set<Integer> isolated) {
+      if (isolated.isEmpty()) {
+        return this;
+      }
+      java.util.List<ChipHealth> marked = new ArrayList<>();
+      for (int i = 0; i < health.size(); i++) {
+        int index = i < chipIndexes.size() ? chipIndexes.get(i) : i;
+        marked.add(
+            isolated.contains(-1) || isolated.contains(index) ? ChipHealth.FAULT : health.get(i));
+      }
+      return new Chips(ChipHealthSummary.of(marked), chipIndexes, lost);
+    }
+  }
 
   /**
    * What the Node object shows now.

@@ -87,7 +87,8 @@ class KubernetesConfiguration {
       KubernetesClient client,
       KubernetesProperties properties,
       NodeRepository nodes,
-      PoolCatalog pools) {
-    return new NodeFencer(client, properties, nodes, pools);
+      PoolCatalog pools,
+      io.baton.orchestrator.isolation.Isolations isolations) {
+    return new NodeFencer(client, properties, nodes, pools, isolations::isolated);
   }
 }

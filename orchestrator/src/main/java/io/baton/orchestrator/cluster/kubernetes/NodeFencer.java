@@ -33,6 +33,7 @@ public class NodeFencer implements SmartLifecycle {
   private final NodeRepository nodes;
   private final PoolCatalog pools;
   private final KubernetesApi api;
+  private final java.util.function.Supplier<Map<String, java.util.Set<Integer>>> isolated;
   private final ReconcileLoop loop = new ReconcileLoop("baton-node-fencer", this::fenceAll);
 
   NodeFencer(
@@ -40,6 +41,20 @@ public class NodeFencer implements SmartLifecycle {
       KubernetesProperties properties,
       NodeRepository nodes,
       PoolCatalog pools) {
+    this(client, properties, nodes, pools, Map::of);
+  }
+
+  /**
+   * @param isolated chips the fault policy isolated, by node ({@code -1}: the whole node); they
+   *     fence their node as FAULT chips do
+   */
+  NodeFencer(
+      KubernetesClient client,
+      KubernetesProperties properties,
+      NodeRepository nodes,
+      PoolCatalog pools,
+      java.util.function.Supplier<Map<String, java.util.Set<Integer>>> isolated) {
+    this.isolated = isolated;
     this.client = client;
     this.properties = properties;
     this.nodes = nodes;
@@ -49,13 +64,15 @@ public class NodeFencer implements SmartLifecycle {
 
   /** One pass over every node Baton knows. */
   public void fenceAll() {
+    Map<String, java.util.Set<Integer>> out = isolated.get();
     for (Pool pool : pools.all()) {
       for (Node node : nodes.page(pool.name(), null, null, 10_000)) {
         try {
           fence(
               node.name(),
               new Fencing.Chips(
-                  node.chipHealth(), node.chipIndexes(), node.state() == NodeState.LOST));
+                      node.chipHealth(), node.chipIndexes(), node.state() == NodeState.LOST)
+                  .isolating(out.getOrDefault(node.name(), java.util.Set.of())));
         } catch (RuntimeException e) {
           log.warn("Cannot fence or release node {}; trying again: {}", node.name(), e.toString());
         }

@@ -131,6 +131,53 @@ class KubernetesNodeFencerTest {
     assertThat(fencer.fence("node-z", chips("FFFF"))).isInstanceOf(Fencing.Keep.class);
   }
 
+  @Test
+  void aLinkDownIsolatedByThePolicyCordonsAndTaintsTheNodeAndItsReleaseLiftsTheFence() {
+    java.time.Instant t0 = java.time.Instant.parse("2026-03-01T10:00:00Z");
+    io.baton.orchestrator.faults.FaultPolicy policy =
+        io.baton.orchestrator.faults.FaultPolicy.defaults();
+    io.baton.orchestrator.faults.FaultPolicy.Verdict verdict =
+        policy.evaluate(
+            new io.baton.orchestrator.faults.Observation(
+                t0, "node-a", 1, io.baton.orchestrator.faults.Signal.link("DOWN")),
+            List.of());
+    assertThat(verdict.action()).isEqualTo(io.baton.orchestrator.faults.FaultAction.ISOLATE_CHIP);
+    Map<String, java.util.Set<Integer>> isolated = new java.util.HashMap<>();
+    isolated.put("node-a", java.util.Set.of(1));
+    NodeFencer byPolicy =
+        new NodeFencer(
+            ApiAudit.client(client), Fixtures.properties(), null, Fixtures.pools(), () -> isolated);
+
+    // The chip reports OK (its link is what is down): the isolation alone fences the node.
+    byPolicy.fence("node-a", chips("OOOO").isolating(isolated.get("node-a")));
+
+    Node fenced = client.nodes().withName("node-a").get();
+    assertThat(fenced.getSpec().getUnschedulable()).isTrue();
+    assertThat(fenced.getSpec().getTaints())
+        .extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect())
+        .containsExactly("baton.io/chip-fault=chip-1:NoSchedule");
+
+    // Healthy for the cooldown: the isolation is released, and with it the fence.
+    assertThat(
+            io.baton.orchestrator.faults.FaultPolicy.releaseDue(
+                t0.plusSeconds(60), java.time.Duration.ofMinutes(30), false, t0.plusSeconds(1_860)))
+        .isTrue();
+    isolated.remove("node-a");
+    byPolicy.fence(
+        "node-a", chips("OOOO").isolating(isolated.getOrDefault("node-a", java.util.Set.of())));
+
+    Node released = client.nodes().withName("node-a").get();
+    assertThat(released.getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+    assertThat(released.getSpec().getTaints()).isEmpty();
+  }
+
+  @Test
+  void aWholeNodeIsolationFencesEveryChip() {
+    assertThat(chips("OOWO").isolating(java.util.Set.of(-1)).health().codes()).isEqualTo("FFFF");
+    assertThat(chips("OOWO").isolating(java.util.Set.of(3)).health().codes()).isEqualTo("OOWF");
+    assertThat(chips("OOWO").isolating(java.util.Set.of()).health().codes()).isEqualTo("OOWO");
+  }
+
   private static Fencing.Chips chips(String codes) {
     return new Fencing.Chips(new ChipHealthSummary(codes), CHIPS, false);
   }

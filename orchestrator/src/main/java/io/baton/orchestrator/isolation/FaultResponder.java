@@ -1,0 +1,283 @@
+package io.baton.orchestrator.isolation;
+
+import io.baton.orchestrator.cluster.ReconcileLoop;
+import io.baton.orchestrator.cluster.RecoveryProperties;
+import io.baton.orchestrator.events.Event;
+import io.baton.orchestrator.events.EventLog;
+import io.baton.orchestrator.faults.FaultAction;
+import io.baton.orchestrator.faults.FaultPolicy;
+import io.baton.orchestrator.faults.FaultRule;
+import io.baton.orchestrator.faults.Observation;
+import io.baton.orchestrator.faults.Signal;
+import io.baton.orchestrator.pools.ChipHealth;
+import io.baton.orchestrator.pools.Node;
+import io.baton.orchestrator.pools.NodeRepository;
+import io.baton.orchestrator.pools.NodeState;
+import io.baton.orchestrator.pools.Pool;
+import io.baton.orchestrator.pools.PoolCatalog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Acts on the fault policy: every {@code baton.recovery.reconcile-interval} it reads what each
+ * node's chips show in their last report (links' states, error codes), turns each signal newly
+ * shown into an {@link Observation}, lets the pool's {@link FaultPolicy} decide with the node's
+ * history, and carries the action out: {@code warn} and {@code restart-job} are {@code
+ * fault.observed} events, {@code isolate-chip} and {@code isolate-node} take the chip or node out
+ * of placement ({@code chip.isolated}, {@code node.isolated}); the runner restarts a job on it and
+ * the Kubernetes fencer cordons and taints the node. An isolation is released ({@code
+ * chip.released}, {@code node.released}) once its chips have been healthy for the pool's {@code
+ * isolationCooldown}, unless an operator holds it.
+ */
+@Component
+public class FaultResponder implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(FaultResponder.class);
+  static final String ACTOR = "fault-policy";
+
+  private final NodeRepository nodes;
+  private final PoolCatalog pools;
+  private final Isolations isolations;
+  private final EventLog events;
+  private final RecoveryProperties properties;
+  private final Clock clock;
+  private final ReconcileLoop loop = new ReconcileLoop("baton-fault-responder", this::respondAll);
+
+  FaultResponder(
+      NodeRepository nodes,
+      PoolCatalog pools,
+      Isolations isolations,
+      EventLog events,
+      RecoveryProperties properties,
+      Clock clock) {
+    this.nodes = nodes;
+    this.pools = pools;
+    this.isolations = isolations;
+    this.events = events;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /** One pass over every node of every pool. */
+  public void respondAll() {
+    for (Pool pool : pools.all()) {
+      FaultPolicy policy = pool.effectiveFaultPolicy();
+      for (Node node : nodes.page(pool.name(), null, null, 10_000)) {
+        try {
+          respond(pool, policy, node, clock.instant());
+        } catch (RuntimeException e) {
+          log.warn(
+              "Acting on the faults of node {} failed; retrying: {}", node.name(), e.toString());
+        }
+      }
+    }
+  }
+
+  void respond(Pool pool, FaultPolicy policy, Node node, Instant now) {
+    if (node.state() == NodeState.LOST || node.chips() == null) {
+      return; // what its chips show is not known
+    }
+    Map<Integer, Set<String>> shown = signals(node.chips());
+    Map<Integer, Set<String>> before = isolations.signals(node.name());
+    List<Observation> history = new ArrayList<>();
+    for (Isolations.Occurrence o : isolations.occurrences(node.name(), now.minus(window(policy)))) {
+      history.add(new Observation(o.at(), node.name(), o.chip(), Signal.parse(o.signal())));
+    }
+    for (Map.Entry<Integer, Set<String>> chip : shown.entrySet()) {
+      Set<String> earlier = before.getOrDefault(chip.getKey(), Set.of());
+      for (String key : chip.getValue()) {
+        if (earlier.contains(key)) {
+          continue;
+        }
+        Observation observation =
+            new Observation(now, node.name(), chip.getKey(), Signal.parse(key));
+        FaultPolicy.Verdict verdict = policy.evaluate(observation, history);
+        history.add(observation);
+        act(pool, node.name(), chip.getKey(), verdict, now);
+        // Recorded once acted on: an action that failed is tried again next pass.
+        isolations.showSignal(node.name(), chip.getKey(), key, now);
+      }
+    }
+    before.forEach(
+        (chip, keys) ->
+            keys.stream()
+                .filter(key -> !shown.getOrDefault(chip, Set.of()).contains(key))
+                .forEach(key -> isolations.clearSignal(node.name(), chip, key)));
+    release(pool, policy, node, shown, now);
+  }
+
+  private void act(Pool pool, String node, int chip, FaultPolicy.Verdict verdict, Instant now) {
+    String subject = "node/" + node + "/chips/" + chip;
+    switch (verdict.action()) {
+      case IGNORE -> {}
+      case WARN, RESTART_JOB -> {
+        events.append(
+            new Event.New(
+                "fault.observed",
+                subject,
+                null,
+                null,
+                verdict.action().wire(),
+                verdict.reason(),
+                ACTOR,
+                now));
+        if (verdict.action() == FaultAction.RESTART_JOB) {
+          // The runner restarts each job's current attempt on the chip (RunRepository.health).
+          isolations.requestRestart(node, chip, verdict.reason(), now);
+        }
+      }
+      case ISOLATE_CHIP -> {
+        if (isolations.isolate(node, chip, pool.name(), verdict.reason(), now)) {
+          events.append(
+              new Event.New(
+                  "chip.isolated", subject, null, null, "isolated", verdict.reason(), ACTOR, now));
+        }
+      }
+      case ISOLATE_NODE -> {
+        if (isolations.isolate(node, Isolations.NODE, pool.name(), verdict.reason(), now)) {
+          events.append(
+              new Event.New(
+                  "node.isolated",
+                  "node/" + node,
+                  null,
+                  null,
+                  "isolated",
+                  verdict.reason(),
+                  ACTOR,
+                  now));
+        }
+      }
+    }
+  }
+
+  /** Releases the node's isolations whose chips have been healthy for the pool's cooldown. */
+  private void release(
+      Pool pool, FaultPolicy policy, Node node, Map<Integer, Set<String>> shown, Instant now) {
+    for (Isolations.Isolation isolation : isolations.all()) {
+      if (!isolation.node().equals(node.name())) {
+        continue;
+      }
+      boolean healthy =
+          isolation.chip() == Isolations.NODE
+              ? node.chipIndexes().stream().allMatch(c -> healthy(policy, node, shown, c))
+              : healthy(policy, node, shown, isolation.chip());
+      if (!healthy) {
+        if (isolation.healthySince() != null) {
+          isolations.healthySince(node.name(), isolation.chip(), null);
+        }
+      } else if (isolation.healthySince() == null) {
+        isolations.healthySince(node.name(), isolation.chip(), now);
+      } else if (FaultPolicy.releaseDue(
+              isolation.healthySince(), pool.isolationCooldown(), isolation.held(), now)
+          && isolations.release(node.name(), isolation.chip())) {
+        boolean wholeNode = isolation.chip() == Isolations.NODE;
+        events.append(
+            new Event.New(
+                wholeNode ? "node.released" : "chip.released",
+                isolation.subject(),
+                null,
+                "isolated",
+                "released",
+                "healthy since "
+                    + isolation.healthySince()
+                    + ", for the pool's isolationCooldown "
+                    + pool.isolationCooldown(),
+                ACTOR,
+                now));
+      }
+    }
+  }
+
+  /**
+   * A chip is healthy when its health allows work and nothing it shows asks for more than a
+   * warning.
+   */
+  private static boolean healthy(
+      FaultPolicy policy, Node node, Map<Integer, Set<String>> shown, int chip) {
+    int position = node.chipIndexes().indexOf(chip);
+    if (position < 0 || position >= node.chipHealth().size()) {
+      return false;
+    }
+    ChipHealth health = node.chipHealth().get(position);
+    if (!health.schedulable()) {
+      return false;
+    }
+    return shown.getOrDefault(chip, Set.of()).stream()
+        .map(key -> policy.ruleFor(Signal.parse(key)).action())
+        .allMatch(action -> action.compareTo(FaultAction.WARN) <= 0);
+  }
+
+  /** The longest flap window of the table: how much history to read. */
+  private static Duration window(FaultPolicy policy) {
+    Duration longest = Duration.ofMinutes(10);
+    for (FaultRule rule : policy.rules()) {
+      if (rule.escalates() && rule.escalateWithin().compareTo(longest) > 0) {
+        longest = rule.escalateWithin();
+      }
+    }
+    return longest;
+  }
+
+  /**
+   * The signals each chip shows in its last report: its links' states other than UP ({@code
+   * link:DOWN}) and its error codes. A value no signal can carry is left out.
+   */
+  static Map<Integer, Set<String>> signals(JsonNode chips) {
+    Map<Integer, Set<String>> signals = new TreeMap<>();
+    if (chips == null || !chips.isArray()) {
+      return signals;
+    }
+    for (JsonNode chip : chips) {
+      int index = chip.path("index").asInt();
+      Set<String> keys = new TreeSet<>();
+      for (JsonNode link : chip.path("links")) {
+        String state = link.path("state").asString(null);
+        if (state != null && !"UP".equalsIgnoreCase(state)) {
+          add(keys, () -> Signal.link(state));
+        }
+      }
+      for (JsonNode code : chip.path("errorCodes")) {
+        add(keys, () -> Signal.ofErrorCode(code.asString("")));
+      }
+      if (!keys.isEmpty()) {
+        signals.put(index, keys);
+      }
+    }
+    return signals;
+  }
+
+  private static void add(Set<String> keys, java.util.function.Supplier<Signal> signal) {
+    try {
+      keys.add(signal.get().key());
+    } catch (IllegalArgumentException unreadable) {
+      // not a value the policy can match: left out
+    }
+  }
+
+  @Override
+  public void start() {
+    loop.start(properties.reconcileInterval(), properties.automatic());
+  }
+
+  @Override
+  public void stop() {
+    loop.stop();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return loop.isRunning();
+  }
+}

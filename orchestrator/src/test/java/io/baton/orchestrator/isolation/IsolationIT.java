@@ -1,0 +1,307 @@
+package io.baton.orchestrator.isolation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.orchestrator.support.Api;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The fault policy acted on, on the local backend: a link taken DOWN under a running job's rank
+ * isolates that chip by the default table (link:DOWN → isolate-chip), the job restarts without it,
+ * and the chip goes back into service once its link has been UP for the pool's (short) cooldown —
+ * unless an operator holds it.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "server.address=127.0.0.1",
+      "spring.main.banner-mode=off",
+      "baton.cluster.local.agent-interval=500ms",
+      "baton.nodes.timeout=3s",
+      "baton.scheduler.tick-interval=500ms",
+      "baton.pools[0].name=ascend-910b",
+      "baton.pools[0].role=TRAINING",
+      "baton.pools[0].accelerator=ascend-910b",
+      "baton.pools[0].nodes=4",
+      "baton.pools[0].chips-per-node=8",
+      "baton.pools[0].resource-name=huawei.com/Ascend910",
+      "baton.pools[0].isolation-cooldown=3s",
+      "baton.pools[1].name=nvidia-h100",
+      "baton.pools[1].role=INFERENCE",
+      "baton.pools[1].accelerator=nvidia-h100",
+      "baton.pools[1].nodes=1",
+      "baton.pools[1].chips-per-node=8",
+      "baton.pools[1].resource-name=nvidia.com/gpu"
+    })
+class IsolationIT {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Path DATA_DIR = tempDir();
+  private static final Path DEMO =
+      Path.of("..", "examples", "target", "baton-examples.jar").toAbsolutePath();
+
+  @DynamicPropertySource
+  static void dataDir(DynamicPropertyRegistry registry) {
+    registry.add("baton.data-dir", DATA_DIR::toString);
+  }
+
+  @LocalServerPort int port;
+  Api api;
+
+  @BeforeEach
+  void client() {
+    api = new Api(port, io.baton.orchestrator.support.IntegrationTest.adminToken(DATA_DIR));
+    assertThat(DEMO).as("the demo model is built before the orchestrator's tests").exists();
+  }
+
+  @AfterEach
+  void clearFaults() {
+    api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/simulation/faults")).DELETE());
+  }
+
+  @Test
+  void aLinkDownUnderARankIsolatesTheChipRestartsTheJobElsewhereAndIsReleasedAfterTheCooldown()
+      throws Exception {
+    String id = submit(spec(400, 40, 50));
+    JsonNode running =
+        await(id, j -> j.at("/latestCheckpoint/step").asLong(0) >= 50, Duration.ofSeconds(60));
+    String node = running.at("/placement/0/node").asString();
+    int chip = running.at("/placement/0/chips/3").asInt();
+
+    linkDown(node, chip);
+
+    JsonNode isolated = awaitFleetEvent("chip.isolated", "node/" + node + "/chips/" + chip);
+    assertThat(isolated.get("reason").asString())
+        .startsWith("link:DOWN on " + node + " chip " + chip + " → isolate-chip");
+    JsonNode listed = api.get("/api/v1/admin/isolations").json().get("items");
+    assertThat(listed).hasSize(1);
+    assertThat(listed.get(0).get("node").asString()).isEqualTo(node);
+    assertThat(listed.get(0).get("chip").asInt()).isEqualTo(chip);
+
+    JsonNode done = await(id, j -> terminal(j), Duration.ofSeconds(120));
+    assertThat(done.get("state").asString()).isEqualTo("SUCCEEDED");
+    assertThat(done.get("infraRestarts").asInt()).isEqualTo(1);
+    assertThat(done.get("restarts").asInt()).isZero();
+    List<String> nodes = new ArrayList<>();
+    done.get("placement").forEach(p -> nodes.add(p.get("node").asString()));
+    assertThat(nodes)
+        .as("8 chips a node: the node with the isolated chip has 7")
+        .doesNotContain(node);
+    assertThat(reasons(id))
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .contains(
+                        "infrastructure failure: "
+                            + node
+                            + "/"
+                            + chip
+                            + " isolated by the fault policy"));
+
+    // An operator's hold keeps it isolated while the link is UP again.
+    Api.Response held =
+        api.send(
+            java.net.http.HttpRequest.newBuilder(
+                    api.uri("/api/v1/admin/isolations/" + node + "/" + chip + "/hold"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.noBody()));
+    assertThat(held.status()).as(held.body()).isEqualTo(200);
+    assertThat(held.json().get("held").asBoolean()).isTrue();
+    clearFaults();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                api.get("/api/v1/admin/isolations").json().at("/items/0/healthySince").isString());
+    JsonNode healthy = api.get("/api/v1/admin/isolations").json().at("/items/0");
+    java.time.Instant since = java.time.Instant.parse(healthy.get("healthySince").asString());
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> java.time.Instant.now().isAfter(since.plusSeconds(4)));
+    assertThat(api.get("/api/v1/admin/isolations").json().get("items")).hasSize(1);
+    assertThat(auditTypes()).contains("isolation.held");
+
+    // Lifting the hold releases it: the cooldown has long passed.
+    api.send(
+        java.net.http.HttpRequest.newBuilder(
+                api.uri("/api/v1/admin/isolations/" + node + "/" + chip + "/hold"))
+            .DELETE());
+    JsonNode released = awaitFleetEvent("chip.released", "node/" + node + "/chips/" + chip);
+    assertThat(released.get("reason").asString()).contains("isolationCooldown PT3S");
+    assertThat(api.get("/api/v1/admin/isolations").json().get("items")).isEmpty();
+  }
+
+  @Test
+  void anErrorCodeWhoseRowSaysRestartJobRestartsTheJobWithoutIsolatingTheChip() throws Exception {
+    String id = submit(spec(300, 40, 50));
+    JsonNode running =
+        await(id, j -> j.at("/latestCheckpoint/step").asLong(0) >= 50, Duration.ofSeconds(60));
+    String node = running.at("/placement/1/node").asString();
+    int chip = running.at("/placement/1/chips/5").asInt();
+
+    // MindCluster: 80E18005 re-executes the service (restart-job; isolate-chip after 3 in 24 h).
+    Api.Response injected =
+        api.post(
+            "/api/v1/simulation/faults",
+            "{\"node\":\""
+                + node
+                + "\",\"chip\":"
+                + chip
+                + ",\"health\":\"WARNING\",\"code\":\"0x80E18005\"}");
+    assertThat(injected.status()).as(injected.body()).isEqualTo(200);
+
+    JsonNode observed = awaitFleetEvent("fault.observed", "node/" + node + "/chips/" + chip);
+    assertThat(observed.get("to").asString()).isEqualTo("restart-job");
+    JsonNode done = await(id, j -> terminal(j), Duration.ofSeconds(120));
+    assertThat(done.get("state").asString()).isEqualTo("SUCCEEDED");
+    assertThat(done.get("infraRestarts").asInt()).isEqualTo(1);
+    assertThat(done.get("restarts").asInt()).isZero();
+    assertThat(reasons(id))
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .contains(
+                        "infrastructure failure: ascend:80E18005 on "
+                            + node
+                            + " chip "
+                            + chip
+                            + " → restart-job"));
+    assertThat(api.get("/api/v1/admin/isolations").json().get("items")).isEmpty();
+  }
+
+  // ---- helpers ----
+
+  private void linkDown(String node, int chip) {
+    Api.Response injected =
+        api.post(
+            "/api/v1/simulation/faults",
+            "{\"node\":\"" + node + "\",\"chip\":" + chip + ",\"kind\":\"LINK_DOWN\"}");
+    assertThat(injected.status()).as(injected.body()).isEqualTo(200);
+  }
+
+  private JsonNode awaitFleetEvent(String type, String subject) {
+    JsonNode[] found = {null};
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              String after = null;
+              while (true) {
+                JsonNode page =
+                    api.get("/api/v1/events?limit=500" + (after == null ? "" : "&after=" + after))
+                        .json();
+                for (JsonNode e : page.get("items")) {
+                  if (type.equals(e.get("type").asString())
+                      && subject.equals(e.get("subject").asString())) {
+                    found[0] = e;
+                    return true;
+                  }
+                }
+                if (page.get("items").isEmpty()) {
+                  return false;
+                }
+                after = page.get("nextCursor").asString();
+              }
+            });
+    return found[0];
+  }
+
+  private List<String> auditTypes() {
+    List<String> types = new ArrayList<>();
+    api.get("/api/v1/audit?type=isolation.held&limit=500")
+        .json()
+        .get("items")
+        .forEach(e -> types.add(e.get("type").asString()));
+    return types;
+  }
+
+  private ObjectNode spec(int steps, int stepMillis, int checkpointEvery) {
+    ObjectNode spec = JSON.createObjectNode();
+    spec.put("name", "isolate-me");
+    spec.put("team", "research");
+    spec.put("pool", "ascend-910b");
+    ArrayNode command = JSON.createArrayNode();
+    for (String arg :
+        List.of(
+            "java",
+            "-Xmx96m",
+            "-XX:TieredStopAtLevel=1",
+            "-jar",
+            DEMO.toString(),
+            "train",
+            "--steps",
+            Integer.toString(steps),
+            "--step-millis",
+            Integer.toString(stepMillis),
+            "--checkpoint-every",
+            Integer.toString(checkpointEvery),
+            "--peer-timeout",
+            "5s")) {
+      command.add(arg);
+    }
+    spec.set("command", command);
+    spec.put("nodes", 2);
+    spec.put("chipsPerNode", 8);
+    spec.put("maxRestarts", 2);
+    return spec;
+  }
+
+  private String submit(JsonNode spec) {
+    Api.Response created = api.post("/api/v1/jobs", spec.toString());
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    return created.json().get("id").asString();
+  }
+
+  private JsonNode await(String id, Predicate<JsonNode> condition, Duration timeout) {
+    JsonNode[] job = {null};
+    Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              job[0] = api.get("/api/v1/jobs/" + id).json();
+              return condition.test(job[0]);
+            });
+    return job[0];
+  }
+
+  private static boolean terminal(JsonNode job) {
+    return List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.get("state").asString());
+  }
+
+  private List<String> reasons(String id) {
+    List<String> reasons = new ArrayList<>();
+    api.get("/api/v1/jobs/" + id + "/events?limit=500")
+        .json()
+        .get("items")
+        .forEach(e -> reasons.add(e.path("reason").asString("")));
+    return reasons;
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("baton-isolation-it");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
