@@ -54,7 +54,8 @@ class ArchitectureTest {
             "webhooks",
             "retention",
             "goodput",
-            "faults");
+            "faults",
+            "isolation");
     Path root = SOURCES.resolve("io/baton/orchestrator");
     try (Stream<Path> files = Files.walk(root)) {
       List<String> misplaced =
