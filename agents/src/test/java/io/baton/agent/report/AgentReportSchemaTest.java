@@ -123,7 +123,10 @@ class AgentReportSchemaTest {
             .get(0)
             .withLinks(
                 List.of(
-                    new Link("nvlink-0", LinkState.UP, Map.of("crc", 0L, "replay", 2L)),
+                    new Link(
+                        "nvlink-0",
+                        LinkState.UP,
+                        new java.util.TreeMap<>(Map.of("crc", 0L, "replay", 2L))),
                     new Link("nvlink-1", LinkState.DOWN),
                     new Link("roce", LinkState.UNKNOWN)));
     Chip without = withLinks.withLinks(List.of());
