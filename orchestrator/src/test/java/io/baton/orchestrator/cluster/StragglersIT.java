@@ -247,9 +247,7 @@ class StragglersIT {
   }
 
   private String submit(JsonNode spec) {
-    Api.Response created = api.post("/api/v1/jobs", spec.toString());
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return created.json().get("id").asString();
+    return api.submitJob(spec.toString());
   }
 
   private JsonNode awaitSteps(String id, long steps) throws InterruptedException {

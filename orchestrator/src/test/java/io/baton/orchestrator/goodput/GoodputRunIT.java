@@ -227,21 +227,11 @@ class GoodputRunIT {
   }
 
   private String submit(JsonNode spec) {
-    Api.Response created = api.post("/api/v1/jobs", spec.toString());
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return created.json().get("id").asString();
+    return api.submitJob(spec.toString());
   }
 
   private void inject(String node, int chip) {
-    Api.Response injected =
-        api.post(
-            "/api/v1/simulation/faults",
-            "{\"node\":\""
-                + node
-                + "\",\"chip\":"
-                + chip
-                + ",\"health\":\"FAULT\",\"code\":\"0x80E18402\"}");
-    assertThat(injected.status()).as(injected.body()).isEqualTo(200);
+    api.injectChipFault(node, chip);
   }
 
   private JsonNode await(String id, Predicate<JsonNode> condition, Duration timeout)

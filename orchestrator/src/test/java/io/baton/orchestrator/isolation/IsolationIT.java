@@ -266,9 +266,7 @@ class IsolationIT {
   }
 
   private String submit(JsonNode spec) {
-    Api.Response created = api.post("/api/v1/jobs", spec.toString());
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return created.json().get("id").asString();
+    return api.submitJob(spec.toString());
   }
 
   private JsonNode await(String id, Predicate<JsonNode> condition, Duration timeout) {

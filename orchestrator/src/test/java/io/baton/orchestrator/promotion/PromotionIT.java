@@ -643,9 +643,7 @@ class PromotionIT {
   }
 
   private String submit(JsonNode spec) {
-    Api.Response created = api.post("/api/v1/jobs", spec.toString());
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return created.json().get("id").asString();
+    return api.submitJob(spec.toString());
   }
 
   private static ArrayNode command(int steps, int stepMillis, int checkpointEvery) {

@@ -164,6 +164,26 @@ public final class Api {
     }
   }
 
+  /** Submits a job spec, asserts it was created, and returns the job's id. */
+  public String submitJob(String spec) {
+    Response created = post("/api/v1/jobs", spec);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    return created.json().get("id").asString();
+  }
+
+  /** Makes a chip of a simulated node report FAULT (the local backend's fault injection). */
+  public void injectChipFault(String node, int chip) {
+    Response injected =
+        post(
+            "/api/v1/simulation/faults",
+            "{\"node\":\""
+                + node
+                + "\",\"chip\":"
+                + chip
+                + ",\"health\":\"FAULT\",\"code\":\"0x80E18402\"}");
+    assertThat(injected.status()).as(injected.body()).isEqualTo(200);
+  }
+
   public HttpClient client() {
     return http;
   }
