@@ -210,7 +210,11 @@ class EventStream implements SmartLifecycle {
               emitter::send,
               e -> {
                 drop(this);
-                emitter.completeWithError(e);
+                try {
+                  emitter.completeWithError(e);
+                } catch (IllegalStateException alreadyOver) {
+                  // The container ended the stream first (the client went away): nothing to end.
+                }
               });
     }
   }
