@@ -28,8 +28,9 @@ import tools.jackson.databind.node.MissingNode;
  * The REST API over the JDK's HttpClient. Every request carries the bearer token; answers 503
  * ({@code overloaded}) and 429 ({@code rate-limited}, {@code too-many-streams}), which Baton sends
  * only when it did nothing, are retried by a Failsafe retry policy after the answer's {@code
- * Retry-After} (seconds or an HTTP date; capped at {@link #MAX_RETRY_AFTER}), else after a backoff.
- * Errors become {@link ApiException}s carrying the problem document.
+ * Retry-After} (seconds or an HTTP date; capped at {@link #MAX_RETRY_AFTER}), else after a doubling
+ * backoff, at most {@value #MAX_RETRIES} times. Errors become {@link ApiException}s carrying the
+ * problem document.
  */
 public final class ApiClient {
 
@@ -50,9 +51,18 @@ public final class ApiClient {
             .build();
     this.retries =
         RetryPolicy.<HttpResponse<String>>builder()
-            .handleResultIf(r -> r.statusCode() == 503 || r.statusCode() == 429)
-            .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(8))
-            .withDelayFn(context -> retryAfter(context.getLastResult()))
+            // Only Baton's "nothing was done, come back later" answers; a failed connection is
+            // reported, not retried (a POST may have reached the server).
+            .handleIf(
+                (response, failure) ->
+                    failure == null
+                        && response != null
+                        && (response.statusCode() == 503 || response.statusCode() == 429))
+            .withDelayFn(
+                context -> {
+                  Duration asked = retryAfter(context.getLastResult());
+                  return asked != null ? asked : backoff(context.getAttemptCount());
+                })
             .withMaxRetries(MAX_RETRIES)
             .build();
   }
@@ -185,6 +195,11 @@ public final class ApiClient {
       return MissingNode.getInstance();
     }
     return JSON.readTree(body);
+  }
+
+  /** Without a {@code Retry-After}: 0.5 s, 1 s, 2 s, … up to 8 s. */
+  static Duration backoff(int attempts) {
+    return Duration.ofMillis(500L << Math.min(Math.max(attempts - 1, 0), 4));
   }
 
   /** The wait a {@code Retry-After} header asks for, capped; null when there is none. */
