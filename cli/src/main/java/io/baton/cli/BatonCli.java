@@ -146,7 +146,7 @@ public final class BatonCli implements Runnable {
       return ExitCodes.TIMEOUT;
     }
     if (e instanceof UncheckedIOException io2) {
-      io.err().println("baton: " + io2.getCause().getMessage());
+      io.err().println("baton: " + io2.getMessage());
       return ExitCodes.ERROR;
     }
     io.err().println("baton: " + (e.getMessage() == null ? e.toString() : e.getMessage()));

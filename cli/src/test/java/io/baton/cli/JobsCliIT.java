@@ -56,6 +56,9 @@ class JobsCliIT {
     Baton.Result logs = admin().run("logs", id, "--rank", "0", "--tail", "5");
     assertThat(logs.code()).isEqualTo(0);
     assertThat(logs.out().lines()).hasSizeBetween(1, 5);
+    Baton.Result follow = admin().run("logs", id, "--follow");
+    assertThat(follow.code()).as("the job ended: its outcome").isEqualTo(0);
+    assertThat(follow.out().lines().count()).isGreaterThan(logs.out().lines().count());
     Baton.Result why = admin().run("why", id);
     assertThat(why.json().path("why").asString()).contains("not waiting").contains("SUCCEEDED");
   }

@@ -1,6 +1,7 @@
 package io.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.baton.cli.support.Baton;
 import io.baton.cli.support.Orchestrator;
@@ -8,6 +9,9 @@ import io.baton.cli.support.Specs;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,5 +102,38 @@ class PromoteCliIT {
     JsonNode promotion = rejected.json();
     assertThat(promotion.path("state").asString()).isEqualTo("REJECTED");
     assertThat(promotion.path("reason").asString()).contains("sha256");
+  }
+
+  @Test
+  void aPromotionAMaintainerRejectsExitsWith24() throws Exception {
+    String checkpoint = checkpoint(100).path("id").asString();
+    CompletableFuture<Baton.Result> waiting =
+        CompletableFuture.supplyAsync(
+            () ->
+                admin()
+                    .run(
+                        "promote", checkpoint, "--endpoint", "cli-approval", "--require-approval",
+                        "--wait", "--interval", "300ms", "-o", "table"));
+    JsonNode awaiting =
+        await("promotion awaiting approval")
+            .atMost(Duration.ofSeconds(90))
+            .until(
+                () -> orchestrator.get("/api/v1/promotions?endpoint=cli-approval").path("items"),
+                items -> items.size() == 1 && items.get(0).path("state").asString().equals("AWAITING_APPROVAL"))
+            .get(0);
+    String id = awaiting.path("id").asString();
+
+    Baton.Result rejected = admin().run("reject", id, "--comment", "not this one", "-o", "json");
+    assertThat(rejected.code()).as(rejected.all()).isEqualTo(0);
+    assertThat(rejected.json().path("state").asString()).isEqualTo("REJECTED");
+
+    Baton.Result waited = waiting.get(60, TimeUnit.SECONDS);
+    assertThat(waited.code()).as(waited.all()).isEqualTo(ExitCodes.REJECTED_APPROVAL).isEqualTo(24);
+    assertThat(waited.out())
+        .contains("awaiting approval: baton approve " + id)
+        .contains("gate AWAITING_APPROVAL FAILED");
+    Baton.Result again = admin().run("approve", id);
+    assertThat(again.code()).isEqualTo(ExitCodes.API_ERROR);
+    assertThat(again.err()).contains("409, promotion-not-awaiting-approval").contains("state: REJECTED");
   }
 }
