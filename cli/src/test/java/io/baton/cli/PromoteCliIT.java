@@ -112,14 +112,24 @@ class PromoteCliIT {
             () ->
                 admin()
                     .run(
-                        "promote", checkpoint, "--endpoint", "cli-approval", "--require-approval",
-                        "--wait", "--interval", "300ms", "-o", "table"));
+                        "promote",
+                        checkpoint,
+                        "--endpoint",
+                        "cli-approval",
+                        "--require-approval",
+                        "--wait",
+                        "--interval",
+                        "300ms",
+                        "-o",
+                        "table"));
     JsonNode awaiting =
         await("promotion awaiting approval")
             .atMost(Duration.ofSeconds(90))
             .until(
                 () -> orchestrator.get("/api/v1/promotions?endpoint=cli-approval").path("items"),
-                items -> items.size() == 1 && items.get(0).path("state").asString().equals("AWAITING_APPROVAL"))
+                items ->
+                    items.size() == 1
+                        && items.get(0).path("state").asString().equals("AWAITING_APPROVAL"))
             .get(0);
     String id = awaiting.path("id").asString();
 
@@ -134,6 +144,8 @@ class PromoteCliIT {
         .contains("gate AWAITING_APPROVAL FAILED");
     Baton.Result again = admin().run("approve", id);
     assertThat(again.code()).isEqualTo(ExitCodes.API_ERROR);
-    assertThat(again.err()).contains("409, promotion-not-awaiting-approval").contains("state: REJECTED");
+    assertThat(again.err())
+        .contains("409, promotion-not-awaiting-approval")
+        .contains("state: REJECTED");
   }
 }
