@@ -54,4 +54,16 @@ public abstract class Base implements Callable<Integer> {
   protected Output out() {
     return new Output(io().out(), format());
   }
+
+  /**
+   * Reports a change that has no document of its own: {@code message} for a table, the name/value
+   * pairs as an object for JSON and YAML.
+   */
+  protected void done(String message, String... nameValues) {
+    tools.jackson.databind.node.ObjectNode document = ApiClient.JSON.createObjectNode();
+    for (int i = 0; i < nameValues.length; i += 2) {
+      document.put(nameValues[i], nameValues[i + 1]);
+    }
+    out().print(document, () -> io().out().println(message));
+  }
 }

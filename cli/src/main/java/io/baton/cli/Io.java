@@ -36,13 +36,13 @@ public record Io(
     return Path.of(home, ".config", "baton");
   }
 
-  /** The terminal's width ({@code COLUMNS}), 100 when unknown. */
+  /** The terminal's width from {@code COLUMNS}; 0 when unset (the progress bar then asks JLine). */
   public int columns() {
     try {
-      int columns = Integer.parseInt(env.getOrDefault("COLUMNS", "100").trim());
-      return columns >= 40 ? columns : 100;
+      int columns = Integer.parseInt(env.getOrDefault("COLUMNS", "0").trim());
+      return columns >= 20 ? columns : 0;
     } catch (NumberFormatException e) {
-      return 100;
+      return 0;
     }
   }
 }

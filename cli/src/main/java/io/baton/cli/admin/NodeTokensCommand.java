@@ -82,7 +82,7 @@ public final class NodeTokensCommand implements Runnable {
                   + ApiClient.segment(node)
                   + "/tokens/"
                   + ApiClient.segment(id));
-      io().out().println("Revoked token " + id + " of node " + node);
+      done("Revoked token " + id + " of node " + node, "node", node, "id", id, "revoked", "true");
       return ExitCodes.OK;
     }
   }

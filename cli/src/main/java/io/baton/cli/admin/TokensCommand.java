@@ -162,7 +162,7 @@ public final class TokensCommand implements Runnable {
     @Override
     public Integer call() {
       api().delete("/api/v1/tokens/" + ApiClient.segment(id));
-      io().out().println("Revoked token " + id);
+      done("Revoked token " + id, "id", id, "revoked", "true");
       return ExitCodes.OK;
     }
   }

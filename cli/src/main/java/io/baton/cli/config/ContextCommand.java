@@ -78,7 +78,7 @@ public final class ContextCommand implements Runnable {
         return ExitCodes.NOT_FOUND;
       }
       file.write(new ConfigFile.Config(name, config.contexts()));
-      io().out().println("Current context: " + name);
+      done("Current context: " + name, "current", name);
       return ExitCodes.OK;
     }
   }
@@ -100,7 +100,7 @@ public final class ContextCommand implements Runnable {
       }
       String current = name.equals(config.current()) ? null : config.current();
       file.write(new ConfigFile.Config(current, contexts));
-      io().out().println("Deleted context " + name);
+      done("Deleted context " + name, "deleted", name, "current", current);
       return ExitCodes.OK;
     }
   }

@@ -66,7 +66,14 @@ public final class LoginCommand extends Base {
     Map<String, ConfigFile.Context> contexts = new LinkedHashMap<>(config.contexts());
     contexts.put(name, new ConfigFile.Context(base, token.trim()));
     file.write(new ConfigFile.Config(name, contexts));
-    io().out().println("Logged in to " + base + " as context '" + name + "' (" + file.path() + ")");
+    done(
+        "Logged in to " + base + " as context '" + name + "' (" + file.path() + ")",
+        "context",
+        name,
+        "url",
+        base,
+        "config",
+        file.path().toString());
     return ExitCodes.OK;
   }
 

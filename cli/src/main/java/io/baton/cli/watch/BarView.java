@@ -21,6 +21,7 @@ public final class BarView implements JobWatcher.View {
   private ProgressBar bar;
   private volatile Duration remaining;
 
+  /** {@code columns}: the terminal's width, or 0 to let the library ask the terminal (JLine). */
   public BarView(PrintStream out, int columns) {
     this.out = out;
     this.columns = columns;
@@ -38,7 +39,10 @@ public final class BarView implements JobWatcher.View {
               .setInitialMax(total > 0 ? total : -1)
               .setStyle(ProgressBarStyle.ASCII)
               .setUpdateIntervalMillis(250)
-              .setConsumer(new ConsoleProgressBarConsumer(out, columns - 1))
+              .setConsumer(
+                  columns > 0
+                      ? new ConsoleProgressBarConsumer(out, columns - 1)
+                      : new ConsoleProgressBarConsumer(out))
               .setEtaFunction(state -> Optional.ofNullable(remaining))
               .build();
     }
