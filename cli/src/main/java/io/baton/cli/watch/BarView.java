@@ -52,10 +52,7 @@ public final class BarView implements JobWatcher.View {
       }
       remaining = eta.remaining(step, total);
       bar.stepTo(step);
-      bar.setExtraMessage(
-          p.isObject()
-              ? job.path("state").asString() + JobLines.details(job)
-              : JobLines.progress(job));
+      bar.setExtraMessage(p.isObject() ? JobLines.compact(job) : JobLines.progress(job));
     }
     bar.refresh();
   }

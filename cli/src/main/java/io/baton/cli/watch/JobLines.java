@@ -56,6 +56,36 @@ public final class JobLines {
     return line.toString();
   }
 
+  /**
+   * {@code RUNNING loss 0.1753, 1564 samples/s, restarts 1 (25 steps lost)}: the short form beside
+   * a progress bar, which has the step, percent and ETA itself.
+   */
+  public static String compact(JsonNode job) {
+    JsonNode p = job.path("progress");
+    StringBuilder line = new StringBuilder(job.path("state").asString("?"));
+    String sep = " ";
+    if (p.hasNonNull("loss")) {
+      line.append(sep)
+          .append("loss ")
+          .append(String.format(Locale.ROOT, "%.4f", p.get("loss").asDouble()));
+      sep = ", ";
+    }
+    if (p.hasNonNull("samplesPerSec")) {
+      line.append(sep).append(Math.round(p.get("samplesPerSec").asDouble())).append(" samples/s");
+      sep = ", ";
+    }
+    long restarts = job.path("restarts").asLong(0) + job.path("infraRestarts").asLong(0);
+    if (restarts > 0) {
+      line.append(sep)
+          .append("restarts ")
+          .append(restarts)
+          .append(" (")
+          .append(job.path("stepsLost").asLong(0))
+          .append(" steps lost)");
+    }
+    return line.toString();
+  }
+
   private static String restarts(JsonNode job) {
     long restarts = job.path("restarts").asLong(0) + job.path("infraRestarts").asLong(0);
     if (restarts == 0) {
