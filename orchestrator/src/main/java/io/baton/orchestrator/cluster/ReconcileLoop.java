@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,7 +52,12 @@ public final class ReconcileLoop {
   public void kick(boolean automatic) {
     ScheduledExecutorService current = loop;
     if (current != null && automatic && kicked.compareAndSet(false, true)) {
-      current.execute(this::safePass);
+      try {
+        current.execute(this::safePass);
+      } catch (RejectedExecutionException stopped) {
+        // stopping: the next orchestrator's first pass does it
+        kicked.set(false);
+      }
     }
   }
 
@@ -85,13 +91,21 @@ public final class ReconcileLoop {
     }
   }
 
-  /** Stops the threads and waits a little for a driver in the middle of starting something. */
+  /**
+   * Stops the threads before the connection pool closes: no new pass starts, a pass in progress
+   * runs to its end (interrupting it would fail its database or API call half-way), drivers are
+   * interrupted (they wait on slow things) and waited for a little while.
+   */
   public void stop() {
-    loop.shutdownNow();
+    loop.shutdown();
     drivers.shutdownNow();
     try {
       drivers.awaitTermination(5, TimeUnit.SECONDS);
-      loop.awaitTermination(5, TimeUnit.SECONDS);
+      if (!loop.awaitTermination(20, TimeUnit.SECONDS)) {
+        log.warn("{}: a pass still runs after 20 s; interrupting it", name);
+        loop.shutdownNow();
+        loop.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
