@@ -24,7 +24,9 @@ public final class BenchMain {
       case "faults" -> FaultBench.run(root, rest);
       default -> {
         System.err.println(
-            "unknown benchmark '" + args[0] + "' (known: ingest, submit, placement, promotion, faults)");
+            "unknown benchmark '"
+                + args[0]
+                + "' (known: ingest, submit, placement, promotion, faults)");
         System.exit(2);
       }
     }

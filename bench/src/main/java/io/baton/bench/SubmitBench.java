@@ -132,8 +132,7 @@ final class SubmitBench {
         latencies[i] = done.get(i).get();
       }
       long elapsed = System.nanoTime() - start;
-      System.err.printf(
-          Locale.ROOT, "%s: %d jobs in %d ms%n", name, jobs, elapsed / 1_000_000);
+      System.err.printf(Locale.ROOT, "%s: %d jobs in %d ms%n", name, jobs, elapsed / 1_000_000);
       return new Phase(name, jobs, elapsed, latencies);
     } finally {
       pool.shutdown();

@@ -115,6 +115,15 @@ public final class ReconcileLoop {
     return loop != null && !loop.isShutdown();
   }
 
+  /**
+   * Whether {@link #stop()} has begun: a pass over many items ends between two of them, so the stop
+   * does not wait for the rest (they are done on the next start).
+   */
+  public boolean stopping() {
+    ScheduledExecutorService current = loop;
+    return current != null && current.isShutdown();
+  }
+
   private static Thread daemon(Runnable r, String name) {
     Thread thread = new Thread(r, name);
     thread.setDaemon(true);
