@@ -62,7 +62,13 @@ final class Orchestrator implements AutoCloseable {
             .redirectOutput(dataDir.resolveSibling("orchestrator.log").toFile())
             .start();
     Orchestrator orchestrator = new Orchestrator(process, dataDir, port);
-    orchestrator.awaitHealthy(Duration.ofSeconds(120));
+    try {
+      orchestrator.awaitHealthy(Duration.ofSeconds(120));
+    } catch (Exception | Error e) {
+      // Not left running (with its PostgreSQL) after the benchmark gave up on it.
+      orchestrator.close();
+      throw e;
+    }
     return orchestrator;
   }
 

@@ -79,6 +79,9 @@ public class JobRunner implements SmartLifecycle {
   /** One pass over every job that holds or held chips. */
   public void reconcileAll() {
     for (UUID id : runs.active()) {
+      if (loop.stopping()) {
+        return; // a stop ends the pass between jobs; the next start goes on
+      }
       try {
         reconcile(jobs.get(id));
       } catch (ClusterUnavailableException e) {

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,7 +52,12 @@ public final class ReconcileLoop {
   public void kick(boolean automatic) {
     ScheduledExecutorService current = loop;
     if (current != null && automatic && kicked.compareAndSet(false, true)) {
-      current.execute(this::safePass);
+      try {
+        current.execute(this::safePass);
+      } catch (RejectedExecutionException stopped) {
+        // stopping: the next orchestrator's first pass does it
+        kicked.set(false);
+      }
     }
   }
 
@@ -85,13 +91,21 @@ public final class ReconcileLoop {
     }
   }
 
-  /** Stops the threads and waits a little for a driver in the middle of starting something. */
+  /**
+   * Stops the threads before the connection pool closes: no new pass starts, a pass in progress
+   * runs to its end (interrupting it would fail its database or API call half-way), drivers are
+   * interrupted (they wait on slow things) and waited for a little while.
+   */
   public void stop() {
-    loop.shutdownNow();
+    loop.shutdown();
     drivers.shutdownNow();
     try {
       drivers.awaitTermination(5, TimeUnit.SECONDS);
-      loop.awaitTermination(5, TimeUnit.SECONDS);
+      if (!loop.awaitTermination(20, TimeUnit.SECONDS)) {
+        log.warn("{}: a pass still runs after 20 s; interrupting it", name);
+        loop.shutdownNow();
+        loop.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -99,6 +113,15 @@ public final class ReconcileLoop {
 
   public boolean isRunning() {
     return loop != null && !loop.isShutdown();
+  }
+
+  /**
+   * Whether {@link #stop()} has begun: a pass over many items ends between two of them, so the stop
+   * does not wait for the rest (they are done on the next start).
+   */
+  public boolean stopping() {
+    ScheduledExecutorService current = loop;
+    return current != null && current.isShutdown();
   }
 
   private static Thread daemon(Runnable r, String name) {

@@ -14,8 +14,14 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class EventLog {
 
+  /**
+   * The transaction position leaves as text (JDBC has no xid8) under its own name: an output column
+   * named {@code txid} would be what {@code ORDER BY txid} sorts, as text, where "999999" comes
+   * after "1000000" and no index serves the order.
+   */
   private static final String COLUMNS =
-      "id, txid::text AS txid, type, subject, job_id, from_state, to_state, reason, actor, at, team";
+      "id, txid::text AS position_txid, type, subject, job_id, from_state, to_state, reason,"
+          + " actor, at, team";
 
   /** The event's team: given, else its job's, else its endpoint's. */
   private static final String TEAM =
@@ -124,7 +130,7 @@ public class EventLog {
                 """
                 + visible
                 + """
-                ORDER BY txid, id
+                ORDER BY events.txid, events.id
                 LIMIT :limit
                 """)
         .param("teams", audience.everything() ? null : audience.teams().toArray(String[]::new))
@@ -163,27 +169,30 @@ public class EventLog {
 
   /** Where the event with this id stands in the feed. */
   Optional<FeedPosition> positionOf(long eventId) {
-    return jdbc.sql("SELECT id, txid::text AS txid FROM events WHERE id = :id")
+    return jdbc.sql("SELECT id, txid::text AS position_txid FROM events WHERE id = :id")
         .param("id", eventId)
         .query((rs, n) -> position(rs))
         .optional();
   }
 
-  /** The newest position a reader can see now. */
+  /**
+   * The newest position a reader can see now: one step backwards along {@code events_by_position}
+   * (xid8 order), whatever the size of the table.
+   */
   public FeedPosition head() {
-    return jdbc.sql(
-            """
-            SELECT id, txid::text AS txid FROM events
-             WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
-             ORDER BY txid DESC, id DESC LIMIT 1
-            """)
-        .query((rs, n) -> position(rs))
-        .optional()
-        .orElse(FeedPosition.START);
+    return jdbc.sql(HEAD).query((rs, n) -> position(rs)).optional().orElse(FeedPosition.START);
   }
 
+  /** The query of {@link #head()}, for a test to explain. */
+  static final String HEAD =
+      """
+      SELECT id, txid::text AS position_txid FROM events
+       WHERE events.txid < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY events.txid DESC, events.id DESC LIMIT 1
+      """;
+
   private static FeedPosition position(ResultSet rs) throws SQLException {
-    return new FeedPosition(Long.parseLong(rs.getString("txid")), rs.getLong("id"));
+    return new FeedPosition(Long.parseLong(rs.getString("position_txid")), rs.getLong("id"));
   }
 
   private static Event event(ResultSet rs) throws SQLException {

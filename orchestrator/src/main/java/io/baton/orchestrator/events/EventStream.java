@@ -167,7 +167,15 @@ class EventStream implements SmartLifecycle {
 
   @Override
   public void stop() {
-    poller.shutdownNow();
+    // A poll in progress finishes its query: the pool closes after this returns.
+    poller.shutdown();
+    try {
+      if (!poller.awaitTermination(10, TimeUnit.SECONDS)) {
+        poller.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     subscribers.forEach(
         s -> {
           s.outbox.close();

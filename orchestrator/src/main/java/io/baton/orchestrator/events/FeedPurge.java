@@ -27,16 +27,17 @@ public class FeedPurge {
   public List<Aged> oldest(int limit) {
     return jdbc.sql(
             """
-            SELECT txid::text AS txid, id, at FROM events
-             WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
-             ORDER BY txid, id
+            SELECT txid::text AS position_txid, id, at FROM events
+             WHERE events.txid < pg_snapshot_xmin(pg_current_snapshot())
+             ORDER BY events.txid, events.id
              LIMIT :limit
             """)
         .param("limit", limit)
         .query(
             (rs, n) ->
                 new Aged(
-                    new FeedPosition(Long.parseLong(rs.getString("txid")), rs.getLong("id")),
+                    new FeedPosition(
+                        Long.parseLong(rs.getString("position_txid")), rs.getLong("id")),
                     rs.getObject("at", OffsetDateTime.class).toInstant()))
         .list();
   }

@@ -75,6 +75,9 @@ public class FaultResponder implements SmartLifecycle {
     for (Pool pool : pools.all()) {
       FaultPolicy policy = pool.effectiveFaultPolicy();
       for (Node node : nodes.page(pool.name(), null, null, 10_000)) {
+        if (loop.stopping()) {
+          return; // the rest on the next start
+        }
         try {
           respond(pool, policy, node, clock.instant());
         } catch (RuntimeException e) {

@@ -52,7 +52,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
               .setPGStartupWait(startupTimeout)
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setServerConfig("max_connections", "200")
-              // The library turns this off for speed; job and checkpoint data must be durable.
+              // The library runs PostgreSQL with -F (fsync off) and synchronous_commit off, for
+              // tests' speed; a power loss or OS crash could then lose or corrupt the database.
+              // Jobs, checkpoints and promotions must be durable. Heartbeat batches opt out of
+              // waiting for the flush per transaction (ingest), never out of the flush itself.
+              .setServerConfig("fsync", "on")
+              .setServerConfig("full_page_writes", "on")
               .setServerConfig("synchronous_commit", "on");
       if (port > 0) {
         builder.setPort(port);
@@ -127,6 +132,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   public void close() {
     try {
       postgres.close();
+      log.info("Embedded PostgreSQL stopped");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

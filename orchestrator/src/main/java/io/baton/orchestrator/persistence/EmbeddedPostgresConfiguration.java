@@ -27,6 +27,7 @@ class EmbeddedPostgresConfiguration {
         properties.embeddedPostgres().startupTimeout());
   }
 
+  /** Depends on the database (its parameter): the pool closes first, the database last. */
   @Bean(destroyMethod = "close")
   DataSource dataSource(EmbeddedDatabase database) {
     HikariDataSource dataSource = new HikariDataSource();

@@ -235,7 +235,15 @@ public class NodeTokens implements SmartLifecycle {
     ScheduledExecutorService executor = revalidator;
     revalidator = null;
     if (executor != null) {
-      executor.shutdownNow();
+      // A check in progress ends its query before the pool closes.
+      executor.shutdown();
+      try {
+        if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+          executor.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -178,8 +178,21 @@ class WebhookSender implements SmartLifecycle {
 
   @Override
   public void stop() {
-    loop.shutdownNow();
-    senders.shutdownNow();
+    // Deliveries in flight end (within the request timeout) and record their outcome before the
+    // pool closes; what is not sent is due again on the next start.
+    loop.shutdown();
+    try {
+      long wait = properties.claimLease().toMillis();
+      if (!loop.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+        loop.shutdownNow();
+      }
+      senders.shutdown();
+      if (!senders.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+        senders.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
