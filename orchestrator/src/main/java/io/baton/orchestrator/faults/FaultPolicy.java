@@ -257,7 +257,7 @@ public final class FaultPolicy {
         FaultRule.of("link:DOWN", ISOLATE_CHIP, 3, Duration.ofMinutes(10), ISOLATE_NODE),
         FaultRule.of("link:UP", IGNORE),
         FaultRule.of("link:*", WARN),
-        FaultRule.of("node:LOST", WARN, 3, Duration.ofHours(1), ISOLATE_NODE),
+        FaultRule.of("node:LOST", WARN),
         FaultRule.of("node:*", WARN),
         FaultRule.of("hang", RESTART_JOB),
         FaultRule.of("straggler", WARN),

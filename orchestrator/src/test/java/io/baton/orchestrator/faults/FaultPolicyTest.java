@@ -193,18 +193,24 @@ class FaultPolicyTest {
   }
 
   @Test
-  void aNodeLostThreeTimesInAnHourIsIsolated() {
+  void aNodeLostThreeTimesInAnHourIsIsolatedWhenThePoolSaysSo() {
+    FaultPolicy policy =
+        DEFAULTS.with(
+            List.of(FaultRule.of("node:LOST", WARN, 3, Duration.ofHours(1), ISOLATE_NODE)));
     List<Observation> history =
         List.of(
             on("a-1", null, "node:LOST", Duration.ofMinutes(50)),
             on("a-1", null, "node:LOST", Duration.ofMinutes(20)));
 
-    assertThat(DEFAULTS.evaluate(on("a-1", null, "node:LOST", Duration.ZERO), history).action())
+    assertThat(policy.evaluate(on("a-1", null, "node:LOST", Duration.ZERO), history).action())
         .isEqualTo(ISOLATE_NODE);
     assertThat(
-            DEFAULTS
+            policy
                 .evaluate(on("a-1", null, "node:LOST", Duration.ZERO), history.subList(1, 2))
                 .action())
+        .isEqualTo(WARN);
+    assertThat(DEFAULTS.evaluate(on("a-1", null, "node:LOST", Duration.ZERO), history).action())
+        .as("by default a node LOST is only an event: its jobs already restart elsewhere")
         .isEqualTo(WARN);
   }
 
