@@ -2,6 +2,7 @@ package io.baton.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -65,6 +66,50 @@ class ValuesOptionsTest {
     assertThat(pools.item("ascend-910b").at("hang-timeout-floor").text()).isEqualTo("10m");
     assertThat(pools.item("ascend-910b").at("startup-timeout").text()).isEqualTo("1h");
     assertThat(pools.item("nvidia-h100").has("startup-timeout")).isFalse();
+  }
+
+  @Test
+  void aPoolsStragglerIsolationAndFaultPolicySettingsReachTheOrchestratorAndOnlyWhereSet() {
+    Manifests manifests = Chart.render(Chart.values("soft-faults.yaml"));
+
+    String yaml = manifests.node("ConfigMap", "baton").at("data").child("application.yaml").text();
+    Node pools =
+        Node.of(new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml)).at("baton.pools");
+    Node ascend = pools.item("ascend-910b");
+    assertThat(ascend.at("straggler-policy").text()).isEqualTo("replace");
+    assertThat(ascend.at("straggler-factor").value()).isEqualTo(1.4);
+    assertThat(ascend.at("straggler-window").value()).isEqualTo(30);
+    assertThat(ascend.at("reputation-half-life").text()).isEqualTo("6h");
+    assertThat(ascend.at("reputation-threshold").value()).isEqualTo(0.2);
+    assertThat(ascend.at("isolation-cooldown").text()).isEqualTo("2h");
+    assertThat(ascend.at("fault-policy").value())
+        .isEqualTo(
+            List.of(
+                Map.of(
+                    "signal", "link:DOWN",
+                    "action", "isolate-chip",
+                    "escalate-after", 2,
+                    "escalate-within", "30m",
+                    "escalate-to", "isolate-node"),
+                Map.of("signal", "ascend-level:SubHealthFault", "action", "ignore"),
+                Map.of(
+                    "signal", "hang",
+                    "action", "restart-job",
+                    "escalate-after", 3,
+                    "escalate-within", "10m",
+                    "escalate-to", "isolate-node")));
+    Node nvidia = pools.item("nvidia-h100");
+    for (String key :
+        List.of(
+            "straggler-policy",
+            "straggler-factor",
+            "straggler-window",
+            "reputation-half-life",
+            "reputation-threshold",
+            "isolation-cooldown",
+            "fault-policy")) {
+      assertThat(nvidia.has(key)).as(key).isFalse();
+    }
   }
 
   @Test

@@ -19,6 +19,9 @@ class ValuesSchemaTest {
         "bad-pool-without-node-labels.yaml | /pools/0/nodeLabels",
         "bad-pool-role.yaml                | /pools/0/role",
         "bad-no-database-secret.yaml       | /database/existingSecret",
+        "bad-pool-fault-action.yaml        | /pools/0/faultPolicy/0/action",
+        "bad-pool-half-escalation.yaml     | /pools/0/faultPolicy/0",
+        "bad-pool-straggler-policy.yaml    | /pools/0/stragglerPolicy",
       })
   void badValuesFailSchemaValidation(String file, String reason) {
     assertThatThrownBy(() -> Chart.render(Chart.values(file)))
@@ -33,7 +36,7 @@ class ValuesSchemaTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"three-pools.yaml"})
+  @CsvSource({"three-pools.yaml", "soft-faults.yaml", "hang-timeouts.yaml"})
   void goodValuesPass(String file) {
     assertThat(Chart.render(Chart.values(file)).objects()).isNotEmpty();
   }

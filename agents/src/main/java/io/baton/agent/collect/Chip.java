@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param raw every field the tool printed for the chip, by the tool's own column name
  * @param links the chip's links (NVLinks, RoCE port), empty when the agent reads none; a link the
  *     tool could not read is UNKNOWN, never left out as if healthy
+ * @param memoryErrors the GPU's memory error states (Nvidia): {@code uncorrected}, {@code
+ *     retired-pages-pending}, {@code row-remap-pending}, {@code row-remap-failure}; empty when none
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Chip(
@@ -37,7 +39,8 @@ public record Chip(
     List<String> errorCodes,
     List<String> reasons,
     Map<String, String> raw,
-    List<Link> links) {
+    List<Link> links,
+    List<String> memoryErrors) {
 
   /** The report schema's bound on links per chip. */
   public static final int MAX_LINKS = 64;
@@ -48,9 +51,48 @@ public record Chip(
     reasons = reasons == null ? List.of() : List.copyOf(reasons);
     raw = raw == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(raw));
     links = links == null ? List.of() : List.copyOf(links);
+    memoryErrors = memoryErrors == null ? List.of() : List.copyOf(memoryErrors);
     if (links.size() > MAX_LINKS) {
       throw new IllegalArgumentException("a chip reports at most " + MAX_LINKS + " links");
     }
+  }
+
+  /** A chip without memory error states (an NPU, or a GPU whose memory is fine). */
+  public Chip(
+      int index,
+      Integer chipId,
+      String name,
+      Health health,
+      String rawHealth,
+      String busId,
+      String uuid,
+      Double powerW,
+      Integer tempC,
+      Integer utilizationPct,
+      Long memoryUsedMb,
+      Long memoryTotalMb,
+      List<String> errorCodes,
+      List<String> reasons,
+      Map<String, String> raw,
+      List<Link> links) {
+    this(
+        index,
+        chipId,
+        name,
+        health,
+        rawHealth,
+        busId,
+        uuid,
+        powerW,
+        tempC,
+        utilizationPct,
+        memoryUsedMb,
+        memoryTotalMb,
+        errorCodes,
+        reasons,
+        raw,
+        links,
+        List.of());
   }
 
   /** A chip whose links the agent does not read. */
@@ -114,7 +156,8 @@ public record Chip(
         errorCodes,
         reasons,
         raw,
-        newLinks);
+        newLinks,
+        memoryErrors);
   }
 
   public Chip withHealth(Health newHealth, List<String> newErrorCodes, List<String> newReasons) {
@@ -134,6 +177,7 @@ public record Chip(
         newErrorCodes,
         newReasons,
         raw,
-        links);
+        links,
+        memoryErrors);
   }
 }

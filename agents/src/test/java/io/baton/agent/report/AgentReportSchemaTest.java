@@ -175,6 +175,39 @@ class AgentReportSchemaTest {
         .isFalse();
   }
 
+  @Test
+  void memoryErrorStatesAreWrittenAndValidAndOlderReportsWithoutThemStayValid() throws Exception {
+    Chip gpu =
+        io.baton.agent.collect.nvidia.NvidiaSmiCsvParser.parse(
+                Fixtures.read("nvidia-smi/query-4xA100-memory-errors.csv"), Map.of())
+            .chips()
+            .get(2);
+    JsonNode json =
+        JSON.readTree(
+            ReportJson.bytes(
+                new AgentReport(
+                    "gpu-1",
+                    UUID.randomUUID(),
+                    0,
+                    Instant.now(),
+                    Vendor.NVIDIA,
+                    List.of(gpu),
+                    List.of(),
+                    List.of(),
+                    null,
+                    null)));
+
+    assertThat(Fixtures.reportViolations(json)).isEmpty();
+    assertThat(json.at("/chips/0/memoryErrors").toString())
+        .isEqualTo("[\"uncorrected\",\"retired-pages-pending\"]");
+    ((ObjectNode) json.at("/chips/0")).remove("memoryErrors");
+    assertThat(Fixtures.reportViolations(json)).as("a report from an older agent").isEmpty();
+    ((ObjectNode) json.at("/chips/0")).set("memoryErrors", JSON.readTree("[\"melted\"]"));
+    assertThat(Fixtures.reportViolations(json))
+        .extracting(Violation::field, Violation::keyword)
+        .contains(org.assertj.core.groups.Tuple.tuple("chips[0].memoryErrors[0]", "enum"));
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',

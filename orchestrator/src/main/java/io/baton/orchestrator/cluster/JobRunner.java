@@ -8,6 +8,7 @@ import io.baton.orchestrator.jobs.JobState;
 import io.baton.orchestrator.scheduling.SchedulerTick;
 import io.baton.orchestrator.scheduling.SchedulerTriggers;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -152,6 +153,13 @@ public class JobRunner implements SmartLifecycle {
           status -> {
             lifecycle.recover(job.id(), job.version(), r.infrastructure(), r.cause(), ACTOR);
             runs.exclude(job.id(), health.lostNodes());
+            if (r.cause().startsWith(RunDecision.HANG)) {
+              // A hang is an observation of the fault policy on each node of the job.
+              Instant now = clock.instant();
+              job.placement()
+                  .forEach(
+                      p -> runs.recordFinding(p.node(), -1, "hang", job.id(), job.attempt(), now));
+            }
           });
       kick();
     } else if (action instanceof RunDecision.Resume) {

@@ -188,6 +188,7 @@ class RunRepository {
   void recordSlowdown(
       UUID job, int attempt, int rank, Job.Placement where, double factor, java.time.Instant at) {
     for (int chip : where.chips()) {
+      recordFinding(where.node(), chip, "straggler", job, attempt, at);
       jdbc.sql(
               """
               INSERT INTO chip_slowdowns (node, chip, at, factor, job_id, attempt, rank)
@@ -203,6 +204,27 @@ class RunRepository {
           .param("rank", rank)
           .update();
     }
+  }
+
+  /**
+   * Records one of Baton's own findings as a fault policy occurrence for the fault responder to
+   * judge ({@code isolation.FaultResponder}): {@code straggler} on a chip, {@code hang} on a node
+   * ({@code chip} -1).
+   */
+  void recordFinding(
+      String node, int chip, String signal, UUID job, int attempt, java.time.Instant at) {
+    jdbc.sql(
+            """
+            INSERT INTO fault_occurrences (node, chip, signal, at, judged, job_id, attempt)
+            VALUES (:node, :chip, :signal, :at, false, :job, :attempt)
+            """)
+        .param("node", node)
+        .param("chip", chip)
+        .param("signal", signal)
+        .param("at", java.sql.Timestamp.from(at))
+        .param("job", job)
+        .param("attempt", attempt)
+        .update();
   }
 
   /** The step of the job's newest reported checkpoint; null for none. */

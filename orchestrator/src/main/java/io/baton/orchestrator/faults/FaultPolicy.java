@@ -85,7 +85,7 @@ public final class FaultPolicy {
   public Verdict evaluate(Observation latest, Collection<Observation> history) {
     FaultRule rule = ruleFor(latest.signal());
     if (!rule.escalates()) {
-      return new Verdict(rule.action(), latest, rule, 1, false);
+      return new Verdict(scope(rule.action(), latest), latest, rule, 1, false);
     }
     Instant from = latest.at().minus(rule.escalateWithin());
     Set<Observation> counted = new LinkedHashSet<>();
@@ -101,7 +101,15 @@ public final class FaultPolicy {
     }
     boolean escalated = counted.size() >= rule.escalateAfter();
     FaultAction action = escalated ? rule.action().worst(rule.escalateTo()) : rule.action();
-    return new Verdict(action, latest, rule, counted.size(), escalated);
+    return new Verdict(scope(action, latest), latest, rule, counted.size(), escalated);
+  }
+
+  /**
+   * What concerns a whole node (a node LOST, a hang; no chip to blame) cannot isolate one chip:
+   * {@code isolate-chip} takes the node out.
+   */
+  private static FaultAction scope(FaultAction action, Observation observation) {
+    return observation.chip() == null && action == ISOLATE_CHIP ? ISOLATE_NODE : action;
   }
 
   /**
@@ -249,6 +257,8 @@ public final class FaultPolicy {
         FaultRule.of("link:DOWN", ISOLATE_CHIP, 3, Duration.ofMinutes(10), ISOLATE_NODE),
         FaultRule.of("link:UP", IGNORE),
         FaultRule.of("link:*", WARN),
+        FaultRule.of("node:LOST", WARN),
+        FaultRule.of("node:*", WARN),
         FaultRule.of("hang", RESTART_JOB),
         FaultRule.of("straggler", WARN),
         FaultRule.of("*", WARN));

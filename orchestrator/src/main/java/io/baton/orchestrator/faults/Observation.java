@@ -10,6 +10,13 @@ import java.time.Instant;
  */
 public record Observation(Instant at, String node, Integer chip, Signal signal) {
 
+  /** A node-wide signal ({@code node:LOST}, {@code hang}) is observed on the node, never a chip. */
+  public Observation {
+    if (signal.kind().nodeWide()) {
+      chip = null;
+    }
+  }
+
   /** Where it happened, in words: {@code a-1 chip 3}, or the node alone. */
   public String where() {
     return chip == null ? node : node + " chip " + chip;

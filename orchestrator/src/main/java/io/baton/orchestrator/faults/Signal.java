@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Something agents or Baton observe about a chip or a node, in one vocabulary for both vendors. Its
  * {@link #key()} is what the fault policy table matches: {@code ascend:80E18005}, {@code
  * ascend-health:alarm}, {@code xid:79}, {@code ecc:row-remap-failure}, {@code link:DOWN}, {@code
- * hang}, {@code straggler}.
+ * node:LOST}, {@code hang}, {@code straggler}.
  *
  * @param kind what was observed
  * @param value the code, word or state; empty for {@code hang} and {@code straggler}
@@ -31,7 +31,9 @@ public record Signal(Kind kind, String value) {
     ECC("ecc", Pattern.compile("[a-z][a-z0-9-]*")),
     /** The state of a chip's link (RoCE, HCCS, NVLink), upper case: {@code link:DOWN}. */
     LINK("link", Pattern.compile("[A-Z][A-Z0-9_]*")),
-    /** Baton found the job's ranks hung. */
+    /** The state of a whole node as Baton sees it, upper case: {@code node:LOST}. Node-wide. */
+    NODE("node", Pattern.compile("[A-Z][A-Z0-9_]*")),
+    /** Baton found the job's ranks hung; observed on each node of the job. Node-wide. */
     HANG("hang", null),
     /** Baton found a rank on the chip slower than its gang. */
     STRAGGLER("straggler", null);
@@ -46,6 +48,14 @@ public record Signal(Kind kind, String value) {
 
     public String prefix() {
       return prefix;
+    }
+
+    /**
+     * Whether signals of this kind concern a whole node ({@code node:LOST}, {@code hang}): their
+     * occurrences are counted per node, and {@code isolate-chip} takes the node out.
+     */
+    public boolean nodeWide() {
+      return this == NODE || this == HANG;
     }
 
     /** Whether signals of this kind carry a value. */
@@ -68,7 +78,7 @@ public record Signal(Kind kind, String value) {
       return switch (this) {
         case ASCEND -> AscendFaultCodes.canonical(trimmed);
         case ASCEND_HEALTH, ECC -> trimmed.toLowerCase(Locale.ROOT);
-        case LINK -> trimmed.toUpperCase(Locale.ROOT);
+        case LINK, NODE -> trimmed.toUpperCase(Locale.ROOT);
         case XID -> trimmed.replaceFirst("^0+(?=[0-9])", "");
         case HANG, STRAGGLER -> "";
       };
@@ -110,6 +120,10 @@ public record Signal(Kind kind, String value) {
     return new Signal(Kind.LINK, state);
   }
 
+  public static Signal node(String state) {
+    return new Signal(Kind.NODE, state);
+  }
+
   public static Signal hang() {
     return new Signal(Kind.HANG, "");
   }
@@ -141,7 +155,7 @@ public record Signal(Kind kind, String value) {
           "'"
               + key
               + "' is no signal; write ascend:<code>, ascend-health:<word>, xid:<n>, ecc:<state>,"
-              + " link:<state>, hang or straggler");
+              + " link:<state>, node:<state>, hang or straggler");
     }
     return new Signal(kind, colon < 0 ? "" : trimmed.substring(colon + 1));
   }

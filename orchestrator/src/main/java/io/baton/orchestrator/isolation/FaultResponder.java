@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -32,12 +33,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Acts on the fault policy: every {@code baton.recovery.reconcile-interval} it reads what each
- * node's chips show in their last report (links' states, error codes), turns each signal newly
- * shown into an {@link Observation}, lets the pool's {@link FaultPolicy} decide with the node's
- * history, and carries the action out: {@code warn} and {@code restart-job} are {@code
- * fault.observed} events, {@code isolate-chip} and {@code isolate-node} take the chip or node out
- * of placement ({@code chip.isolated}, {@code node.isolated}); the runner restarts a job on it and
- * the Kubernetes fencer cordons and taints the node. An isolation is released ({@code
+ * node's chips show in their last report (links' states, error codes and Xids, Ascend health words,
+ * Nvidia memory error states) and whether the node is LOST, turns each signal newly shown into an
+ * {@link Observation}, and judges Baton's own findings the runner recorded (a hang on each node of
+ * the job, a straggler on each chip of its rank); the pool's {@link FaultPolicy} decides each with
+ * the node's history, and the action is carried out: {@code warn} and {@code restart-job} are
+ * {@code fault.observed} events, {@code isolate-chip} and {@code isolate-node} take the chip or
+ * node out of placement ({@code chip.isolated}, {@code node.isolated}); the runner restarts a job
+ * on it and the Kubernetes fencer cordons and taints the node. An isolation is released ({@code
  * chip.released}, {@code node.released}) once its chips have been healthy for the pool's {@code
  * isolationCooldown}, unless an operator holds it.
  */
@@ -86,17 +89,22 @@ public class FaultResponder implements SmartLifecycle {
         }
       }
     }
+    try {
+      judgeFindings(clock.instant());
+    } catch (RuntimeException e) {
+      log.warn("Judging Baton's findings failed; retrying: {}", e.toString());
+    }
   }
 
   void respond(Pool pool, FaultPolicy policy, Node node, Instant now) {
-    if (node.state() == NodeState.LOST || node.chips() == null) {
-      return; // what its chips show is not known
-    }
-    Map<Integer, Set<String>> shown = signals(node.chips());
     Map<Integer, Set<String>> before = isolations.signals(node.name());
-    List<Observation> history = new ArrayList<>();
-    for (Isolations.Occurrence o : isolations.occurrences(node.name(), now.minus(window(policy)))) {
-      history.add(new Observation(o.at(), node.name(), o.chip(), Signal.parse(o.signal())));
+    List<Observation> history = history(policy, node.name(), now);
+    boolean lost = node.state() == NodeState.LOST;
+    Map<Integer, Set<String>> shown = new TreeMap<>();
+    if (lost) {
+      shown.put(Isolations.NODE, Set.of(Signal.node(NodeState.LOST.name()).key()));
+    } else if (node.chips() != null) {
+      shown.putAll(signals(node.vendor(), node.chips()));
     }
     for (Map.Entry<Integer, Set<String>> chip : shown.entrySet()) {
       Set<String> earlier = before.getOrDefault(chip.getKey(), Set.of());
@@ -105,47 +113,97 @@ public class FaultResponder implements SmartLifecycle {
           continue;
         }
         Observation observation =
-            new Observation(now, node.name(), chip.getKey(), Signal.parse(key));
+            new Observation(now, node.name(), chipOrNull(chip.getKey()), Signal.parse(key));
         FaultPolicy.Verdict verdict = policy.evaluate(observation, history);
         history.add(observation);
-        act(pool, node.name(), chip.getKey(), verdict, now);
+        act(pool, node.name(), verdict, now);
         // Recorded once acted on: an action that failed is tried again next pass.
         isolations.showSignal(node.name(), chip.getKey(), key, now);
       }
     }
     before.forEach(
-        (chip, keys) ->
-            keys.stream()
-                .filter(key -> !shown.getOrDefault(chip, Set.of()).contains(key))
-                .forEach(key -> isolations.clearSignal(node.name(), chip, key)));
-    release(pool, policy, node, shown, now);
+        (chip, keys) -> {
+          if (lost && chip != Isolations.NODE) {
+            return; // what its chips show is not known while the node is silent
+          }
+          keys.stream()
+              .filter(key -> !shown.getOrDefault(chip, Set.of()).contains(key))
+              .forEach(key -> isolations.clearSignal(node.name(), chip, key));
+        });
+    if (!lost && node.chips() != null) {
+      release(pool, policy, node, shown, now);
+    }
   }
 
-  private void act(Pool pool, String node, int chip, FaultPolicy.Verdict verdict, Instant now) {
-    String subject = "node/" + node + "/chips/" + chip;
+  /**
+   * Judges the findings the runner recorded (a {@code hang} on each node of the job, a {@code
+   * straggler} on each chip of the slow rank) by the table of the node's pool, each once. A
+   * finding's own event ({@code job.restart} for a hang, {@code job.straggler}) is its warning, and
+   * a hang has already restarted its job; what the table asks beyond that is done here.
+   */
+  void judgeFindings(Instant now) {
+    for (Isolations.Finding finding : isolations.unjudged()) {
+      Optional<Node> node = nodes.find(finding.node());
+      Optional<Pool> pool = node.flatMap(n -> pools.find(n.pool()));
+      if (pool.isPresent()) {
+        FaultPolicy policy = pool.get().effectiveFaultPolicy();
+        Observation observation =
+            new Observation(
+                finding.at(), finding.node(), chipOrNull(finding.chip()), finding.signal());
+        FaultPolicy.Verdict verdict =
+            policy.evaluate(observation, history(policy, finding.node(), now));
+        switch (verdict.action()) {
+          case IGNORE, WARN -> {}
+          case RESTART_JOB -> {
+            if (finding.signal().kind() != Signal.Kind.HANG) {
+              observed(finding.node(), observation.chip(), verdict, now);
+              isolations.requestRestart(finding.job(), finding.attempt(), verdict.reason(), now);
+            }
+          }
+          case ISOLATE_CHIP, ISOLATE_NODE -> act(pool.get(), finding.node(), verdict, now);
+        }
+      }
+      isolations.judged(finding.id());
+    }
+  }
+
+  /** The occurrences on {@code node} within the table's longest flap window. */
+  private List<Observation> history(FaultPolicy policy, String node, Instant now) {
+    List<Observation> history = new ArrayList<>();
+    for (Isolations.Occurrence o : isolations.occurrences(node, now.minus(window(policy)))) {
+      history.add(new Observation(o.at(), node, chipOrNull(o.chip()), Signal.parse(o.signal())));
+    }
+    return history;
+  }
+
+  private static Integer chipOrNull(int chip) {
+    return chip == Isolations.NODE ? null : chip;
+  }
+
+  private void act(Pool pool, String node, FaultPolicy.Verdict verdict, Instant now) {
+    Integer chip = verdict.observation().chip();
     switch (verdict.action()) {
       case IGNORE -> {}
       case WARN, RESTART_JOB -> {
-        events.append(
-            new Event.New(
-                "fault.observed",
-                subject,
-                null,
-                null,
-                verdict.action().wire(),
-                verdict.reason(),
-                ACTOR,
-                now));
+        observed(node, chip, verdict, now);
         if (verdict.action() == FaultAction.RESTART_JOB) {
           // The runner restarts each job's current attempt on the chip (RunRepository.health).
-          isolations.requestRestart(node, chip, verdict.reason(), now);
+          isolations.requestRestart(
+              node, chip == null ? Isolations.NODE : chip, verdict.reason(), now);
         }
       }
       case ISOLATE_CHIP -> {
         if (isolations.isolate(node, chip, pool.name(), verdict.reason(), now)) {
           events.append(
               new Event.New(
-                  "chip.isolated", subject, null, null, "isolated", verdict.reason(), ACTOR, now));
+                  "chip.isolated",
+                  subject(node, chip),
+                  null,
+                  null,
+                  "isolated",
+                  verdict.reason(),
+                  ACTOR,
+                  now));
         }
       }
       case ISOLATE_NODE -> {
@@ -163,6 +221,23 @@ public class FaultResponder implements SmartLifecycle {
         }
       }
     }
+  }
+
+  private void observed(String node, Integer chip, FaultPolicy.Verdict verdict, Instant now) {
+    events.append(
+        new Event.New(
+            "fault.observed",
+            subject(node, chip),
+            null,
+            null,
+            verdict.action().wire(),
+            verdict.reason(),
+            ACTOR,
+            now));
+  }
+
+  private static String subject(String node, Integer chip) {
+    return chip == null ? "node/" + node : "node/" + node + "/chips/" + chip;
   }
 
   /** Releases the node's isolations whose chips have been healthy for the pool's cooldown. */
@@ -235,9 +310,11 @@ public class FaultResponder implements SmartLifecycle {
 
   /**
    * The signals each chip shows in its last report: its links' states other than UP ({@code
-   * link:DOWN}) and its error codes. A value no signal can carry is left out.
+   * link:DOWN}), its error codes ({@code ascend:<code>}, {@code xid:<n>}), its Nvidia memory error
+   * states ({@code ecc:<state>}) and, from an Ascend agent, npu-smi's health word when it is not OK
+   * ({@code ascend-health:alarm}). A value no signal can carry is left out.
    */
-  static Map<Integer, Set<String>> signals(JsonNode chips) {
+  static Map<Integer, Set<String>> signals(String vendor, JsonNode chips) {
     Map<Integer, Set<String>> signals = new TreeMap<>();
     if (chips == null || !chips.isArray()) {
       return signals;
@@ -253,6 +330,13 @@ public class FaultResponder implements SmartLifecycle {
       }
       for (JsonNode code : chip.path("errorCodes")) {
         add(keys, () -> Signal.ofErrorCode(code.asString("")));
+      }
+      for (JsonNode state : chip.path("memoryErrors")) {
+        add(keys, () -> Signal.ecc(state.asString("")));
+      }
+      String word = chip.path("rawHealth").asString(null);
+      if ("ascend".equals(vendor) && word != null && !"ok".equalsIgnoreCase(word.trim())) {
+        add(keys, () -> Signal.ascendHealth(word));
       }
       if (!keys.isEmpty()) {
         signals.put(index, keys);

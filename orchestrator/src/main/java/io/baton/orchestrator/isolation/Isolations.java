@@ -1,5 +1,6 @@
 package io.baton.orchestrator.isolation;
 
+import io.baton.orchestrator.faults.Signal;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -125,8 +127,8 @@ public class Isolations {
   }
 
   /**
-   * Asks the runner to restart the current attempt of each job holding the chip; returns how many
-   * jobs that is.
+   * Asks the runner to restart the current attempt of each job holding the chip (every chip of the
+   * node for {@link #NODE}); returns how many jobs that is.
    */
   int requestRestart(String node, int chip, String reason, Instant at) {
     return jdbc.sql(
@@ -134,13 +136,27 @@ public class Isolations {
             INSERT INTO fault_restarts (job_id, attempt, reason, at)
             SELECT DISTINCT j.id, j.attempt, CAST(:reason AS text), CAST(:at AS timestamptz)
               FROM allocations a JOIN jobs j ON j.id = a.job_id
-             WHERE a.node = :node AND a.chip = :chip
+             WHERE a.node = :node AND (a.chip = :chip OR :chip = -1)
             ON CONFLICT DO NOTHING
             """)
         .param("reason", reason)
         .param("at", Timestamp.from(at))
         .param("node", node)
         .param("chip", chip)
+        .update();
+  }
+
+  /** Asks the runner to restart one attempt of a job (if it is still the current one). */
+  void requestRestart(UUID job, int attempt, String reason, Instant at) {
+    jdbc.sql(
+            """
+            INSERT INTO fault_restarts (job_id, attempt, reason, at)
+            VALUES (:job, :attempt, :reason, :at) ON CONFLICT DO NOTHING
+            """)
+        .param("job", job)
+        .param("attempt", attempt)
+        .param("reason", reason)
+        .param("at", Timestamp.from(at))
         .update();
   }
 
@@ -200,4 +216,35 @@ public class Isolations {
   }
 
   record Occurrence(int chip, String signal, Instant at) {}
+
+  /**
+   * One of Baton's own findings the runner recorded and the fault responder has not judged yet.
+   * {@code chip} is {@link #NODE} for a node-wide one (a hang).
+   */
+  record Finding(
+      long id, String node, int chip, Signal signal, Instant at, UUID job, int attempt) {}
+
+  /** Findings not judged yet, oldest first. */
+  List<Finding> unjudged() {
+    return jdbc.sql(
+            """
+            SELECT id, node, chip, signal, at, job_id, coalesce(attempt, 0)
+              FROM fault_occurrences WHERE NOT judged ORDER BY id LIMIT 1000
+            """)
+        .query(
+            (rs, n) ->
+                new Finding(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getInt(3),
+                    Signal.parse(rs.getString(4)),
+                    rs.getTimestamp(5).toInstant(),
+                    rs.getObject(6, UUID.class),
+                    rs.getInt(7)))
+        .list();
+  }
+
+  void judged(long id) {
+    jdbc.sql("UPDATE fault_occurrences SET judged = true WHERE id = :id").param("id", id).update();
+  }
 }

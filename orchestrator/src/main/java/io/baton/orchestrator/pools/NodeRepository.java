@@ -90,20 +90,40 @@ public class NodeRepository {
     return jdbc.sql(sql.toString()).params(params).query((rs, n) -> node(rs)).list();
   }
 
-  /** Node and chip counts of a pool. */
+  /**
+   * Node and chip counts of a pool. Chips the fault policy isolated ({@code isolations}; chip -1:
+   * the whole node) are not schedulable, whatever their health.
+   */
   public PoolCapacity capacity(String pool) {
     return jdbc.sql(
             """
+            WITH n AS (SELECT * FROM nodes WHERE pool = :pool),
+            iso AS (
+              SELECT n.name,
+                     bool_or(i.chip = -1) AS whole,
+                     count(*) FILTER (WHERE i.chip >= 0) AS chips,
+                     count(*) FILTER (
+                       WHERE i.chip >= 0 AND n.state = 'READY'
+                         AND substr(n.chip_health, array_position(n.chip_indexes, i.chip), 1)
+                             IN ('O', 'W')) AS schedulable
+                FROM n JOIN isolations i ON i.node = n.name
+               GROUP BY n.name)
             SELECT count(*) AS nodes,
-                   count(*) FILTER (WHERE state = 'NEW') AS nodes_new,
-                   count(*) FILTER (WHERE state = 'READY') AS nodes_ready,
-                   count(*) FILTER (WHERE state = 'LOST') AS nodes_lost,
-                   coalesce(sum(chips_total), 0) AS chips_total,
-                   coalesce(sum(chips_ok + chips_warning) FILTER (WHERE state = 'READY'), 0) AS schedulable,
-                   coalesce(sum(chips_warning), 0) AS warning,
-                   coalesce(sum(chips_fault), 0) AS fault,
-                   coalesce(sum(chips_unknown), 0) AS unknown
-              FROM nodes WHERE pool = :pool
+                   count(*) FILTER (WHERE n.state = 'NEW') AS nodes_new,
+                   count(*) FILTER (WHERE n.state = 'READY') AS nodes_ready,
+                   count(*) FILTER (WHERE n.state = 'LOST') AS nodes_lost,
+                   coalesce(sum(n.chips_total), 0) AS chips_total,
+                   coalesce(sum(
+                     CASE WHEN iso.whole THEN 0
+                          ELSE n.chips_ok + n.chips_warning - coalesce(iso.schedulable, 0) END)
+                     FILTER (WHERE n.state = 'READY'), 0) AS schedulable,
+                   coalesce(sum(n.chips_warning), 0) AS warning,
+                   coalesce(sum(n.chips_fault), 0) AS fault,
+                   coalesce(sum(n.chips_unknown), 0) AS unknown,
+                   count(*) FILTER (WHERE iso.whole) AS nodes_isolated,
+                   coalesce(sum(CASE WHEN iso.whole THEN n.chips_total ELSE iso.chips END), 0)
+                     AS chips_isolated
+              FROM n LEFT JOIN iso ON iso.name = n.name
             """)
         .param("pool", pool)
         .query(
@@ -118,7 +138,9 @@ public class NodeRepository {
                     rs.getInt("schedulable"),
                     rs.getInt("warning"),
                     rs.getInt("fault"),
-                    rs.getInt("unknown")))
+                    rs.getInt("unknown"),
+                    rs.getInt("nodes_isolated"),
+                    rs.getInt("chips_isolated")))
         .single();
   }
 

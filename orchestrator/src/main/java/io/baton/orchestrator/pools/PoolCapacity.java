@@ -8,10 +8,12 @@ import java.util.Map;
  * @param nodes registered nodes
  * @param nodesByState nodes per state
  * @param chipsTotal chips of all nodes
- * @param chipsSchedulable OK or WARNING chips on READY nodes
+ * @param chipsSchedulable OK or WARNING chips on READY nodes that the fault policy has not isolated
  * @param chipsWarning WARNING chips
  * @param chipsFault FAULT chips
  * @param chipsUnknown UNKNOWN chips (lost or never reported nodes)
+ * @param nodesIsolated nodes the fault policy isolated as a whole
+ * @param chipsIsolated chips the fault policy isolated, every chip of an isolated node included
  */
 public record PoolCapacity(
     int nodes,
@@ -20,4 +22,6 @@ public record PoolCapacity(
     int chipsSchedulable,
     int chipsWarning,
     int chipsFault,
-    int chipsUnknown) {}
+    int chipsUnknown,
+    int nodesIsolated,
+    int chipsIsolated) {}

@@ -1,10 +1,13 @@
 package io.baton.orchestrator.pools;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.baton.orchestrator.faults.FaultRule;
 import io.baton.orchestrator.problems.BadRequestException;
 import io.baton.orchestrator.web.Cursors;
 import io.baton.orchestrator.web.Page;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -61,7 +64,11 @@ class PoolsController {
     return PoolResource.of(pool, nodes.capacity(pool.name()));
   }
 
-  /** A pool as the API shows it. */
+  /**
+   * A pool as the API shows it: what it is, what its nodes hold, and its soft-fault settings (hang
+   * timeouts, straggler policy, isolation cooldown and its own fault policy rows, which replace the
+   * default rows for their signals; docs/fault-policy.md lists the defaults).
+   */
   record PoolResource(
       String name,
       PoolRole role,
@@ -71,7 +78,16 @@ class PoolsController {
       String topologyLabel,
       int nodes,
       int chipsPerNode,
-      PoolCapacity capacity) {
+      PoolCapacity capacity,
+      Duration hangTimeoutFloor,
+      Duration startupTimeout,
+      String stragglerPolicy,
+      double stragglerFactor,
+      int stragglerWindow,
+      Duration reputationHalfLife,
+      double reputationThreshold,
+      Duration isolationCooldown,
+      List<FaultRuleResource> faultPolicy) {
 
     static PoolResource of(Pool pool, PoolCapacity capacity) {
       return new PoolResource(
@@ -83,7 +99,35 @@ class PoolsController {
           pool.topologyLabel(),
           pool.nodes(),
           pool.chipsPerNode(),
-          capacity);
+          capacity,
+          pool.hangTimeoutFloor(),
+          pool.startupTimeout(),
+          pool.stragglerPolicy().wire(),
+          pool.stragglerFactor(),
+          pool.stragglerWindow(),
+          pool.reputationHalfLife(),
+          pool.reputationThreshold(),
+          pool.isolationCooldown(),
+          pool.faultPolicy().stream().map(FaultRuleResource::of).toList());
+    }
+  }
+
+  /** A fault policy row as configured: actions as they are written ({@code isolate-node}). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record FaultRuleResource(
+      String signal,
+      String action,
+      Integer escalateAfter,
+      Duration escalateWithin,
+      String escalateTo) {
+
+    static FaultRuleResource of(FaultRule rule) {
+      return new FaultRuleResource(
+          rule.signal(),
+          rule.action().wire(),
+          rule.escalateAfter(),
+          rule.escalateWithin(),
+          rule.escalates() ? rule.escalateTo().wire() : null);
     }
   }
 }

@@ -82,6 +82,9 @@ class FaultPolicyTest {
     "link:UNKNOWN, warn",
     "hang, restart-job",
     "straggler, warn",
+    // node-wide states
+    "node:LOST, warn",
+    "node:rebooted, warn",
   })
   void oneOccurrenceLeadsToTheVendorsAction(String signal, String action) {
     assertThat(once(DEFAULTS, signal)).isEqualTo(FaultAction.of(action));
@@ -162,6 +165,79 @@ class FaultPolicyTest {
         .isEqualTo(
             "link:DOWN on a-1 chip 2 → isolate-node: 3 occurrences within 10m"
                 + " (row link:DOWN: isolate-chip, isolate-node after 3 within 10m)");
+  }
+
+  @Test
+  void threeHangsOnOneNodeInTenMinutesIsolateTheNodeWhenThePoolSaysSo() {
+    FaultPolicy policy =
+        DEFAULTS.with(
+            List.of(FaultRule.of("hang", RESTART_JOB, 3, Duration.ofMinutes(10), ISOLATE_NODE)));
+    List<Observation> history =
+        List.of(
+            on("a-1", null, "hang", Duration.ofMinutes(8)),
+            on("a-1", 4, "hang", Duration.ofMinutes(3)));
+
+    Verdict third = policy.evaluate(on("a-1", 6, "hang", Duration.ZERO), history);
+
+    assertThat(third.action()).isEqualTo(ISOLATE_NODE);
+    assertThat(third.occurrences()).as("a hang is the node's, whatever chip").isEqualTo(3);
+    assertThat(third.observation().chip()).isNull();
+    assertThat(third.reason()).startsWith("hang on a-1 → isolate-node: 3 occurrences within 10m");
+    assertThat(policy.evaluate(on("a-1", null, "hang", Duration.ZERO), history.subList(0, 1)))
+        .extracting(Verdict::action)
+        .as("two hangs: the row's own action")
+        .isEqualTo(RESTART_JOB);
+    assertThat(policy.evaluate(on("a-2", null, "hang", Duration.ZERO), history).action())
+        .as("hangs on another node do not count")
+        .isEqualTo(RESTART_JOB);
+  }
+
+  @Test
+  void aNodeLostThreeTimesInAnHourIsIsolatedWhenThePoolSaysSo() {
+    FaultPolicy policy =
+        DEFAULTS.with(
+            List.of(FaultRule.of("node:LOST", WARN, 3, Duration.ofHours(1), ISOLATE_NODE)));
+    List<Observation> history =
+        List.of(
+            on("a-1", null, "node:LOST", Duration.ofMinutes(50)),
+            on("a-1", null, "node:LOST", Duration.ofMinutes(20)));
+
+    assertThat(policy.evaluate(on("a-1", null, "node:LOST", Duration.ZERO), history).action())
+        .isEqualTo(ISOLATE_NODE);
+    assertThat(
+            policy
+                .evaluate(on("a-1", null, "node:LOST", Duration.ZERO), history.subList(1, 2))
+                .action())
+        .isEqualTo(WARN);
+    assertThat(DEFAULTS.evaluate(on("a-1", null, "node:LOST", Duration.ZERO), history).action())
+        .as("by default a node LOST is only an event: its jobs already restart elsewhere")
+        .isEqualTo(WARN);
+  }
+
+  @Test
+  void isolateChipForANodeWideSignalTakesTheNodeOut() {
+    FaultPolicy policy = DEFAULTS.with(List.of(FaultRule.of("node:LOST", ISOLATE_CHIP)));
+
+    assertThat(once(policy, "node:LOST")).isEqualTo(ISOLATE_NODE);
+    assertThat(once(policy.with(List.of(FaultRule.of("hang", ISOLATE_CHIP))), "hang"))
+        .isEqualTo(ISOLATE_NODE);
+  }
+
+  @Test
+  void stragglersFoundAgainAndAgainOnAChipIsolateItWhenThePoolSaysSo() {
+    FaultPolicy policy =
+        DEFAULTS.with(
+            List.of(FaultRule.of("straggler", WARN, 3, Duration.ofHours(24), ISOLATE_CHIP)));
+    List<Observation> history =
+        List.of(
+            on("a-1", 2, "straggler", Duration.ofHours(20)),
+            on("a-1", 2, "straggler", Duration.ofHours(2)),
+            on("a-1", 3, "straggler", Duration.ofHours(1)));
+
+    assertThat(policy.evaluate(now("straggler"), history).action()).isEqualTo(ISOLATE_CHIP);
+    assertThat(policy.evaluate(now("straggler"), history.subList(1, 3)).action())
+        .as("the one on chip 3 is another chip's")
+        .isEqualTo(WARN);
   }
 
   @Test

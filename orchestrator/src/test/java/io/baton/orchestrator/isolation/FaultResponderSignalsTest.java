@@ -16,6 +16,7 @@ class FaultResponderSignalsTest {
   void linksNotUpAndErrorCodesAreSignalsPerChip() {
     Map<Integer, Set<String>> signals =
         FaultResponder.signals(
+            "sim",
             JSON.readTree(
                 """
                 [
@@ -36,7 +37,50 @@ class FaultResponderSignalsTest {
 
   @Test
   void aNodeWithoutChipsShowsNothing() {
-    assertThat(FaultResponder.signals(null)).isEmpty();
-    assertThat(FaultResponder.signals(JSON.readTree("{}"))).isEmpty();
+    assertThat(FaultResponder.signals("ascend", null)).isEmpty();
+    assertThat(FaultResponder.signals("ascend", JSON.readTree("{}"))).isEmpty();
+  }
+
+  @Test
+  void anAscendAgentsHealthWordOtherThanOkIsASignal() {
+    String chips =
+        """
+        [
+          {"index": 0, "health": "OK", "rawHealth": "OK"},
+          {"index": 1, "health": "FAULT", "rawHealth": "Alarm"},
+          {"index": 2, "health": "WARNING", "rawHealth": "Warning", "errorCodes": ["80E18405"]},
+          {"index": 3, "health": "FAULT", "rawHealth": "Critical"}
+        ]
+        """;
+
+    assertThat(FaultResponder.signals("ascend", JSON.readTree(chips)))
+        .containsExactly(
+            Map.entry(1, Set.of("ascend-health:alarm")),
+            Map.entry(2, Set.of("ascend-health:warning", "ascend:80E18405")),
+            Map.entry(3, Set.of("ascend-health:critical")));
+    assertThat(FaultResponder.signals("sim", JSON.readTree(chips)))
+        .as("a simulated chip's health word is Baton's own, not npu-smi's")
+        .containsExactly(Map.entry(2, Set.of("ascend:80E18405")));
+  }
+
+  @Test
+  void nvidiaXidsAndMemoryErrorStatesAreSignals() {
+    assertThat(
+            FaultResponder.signals(
+                "nvidia",
+                JSON.readTree(
+                    """
+                    [
+                      {"index": 0, "health": "OK"},
+                      {"index": 1, "health": "FAULT", "errorCodes": ["XID 48"],
+                       "memoryErrors": ["uncorrected", "retired-pages-pending"]},
+                      {"index": 2, "health": "WARNING", "memoryErrors": ["row-remap-pending"]},
+                      {"index": 3, "health": "FAULT", "memoryErrors": ["row-remap-failure", "?!"]}
+                    ]
+                    """)))
+        .containsExactly(
+            Map.entry(1, Set.of("xid:48", "ecc:uncorrected", "ecc:retired-pages-pending")),
+            Map.entry(2, Set.of("ecc:row-remap-pending")),
+            Map.entry(3, Set.of("ecc:row-remap-failure")));
   }
 }

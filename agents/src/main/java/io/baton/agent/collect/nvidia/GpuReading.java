@@ -7,6 +7,8 @@ import java.util.Map;
  * One row of {@code nvidia-smi --query-gpu}, typed; null where the tool printed {@code [N/A]} or
  * {@code [Not Supported]}.
  *
+ * @param remappedRowsPending {@code remapped_rows.pending}, read only when a header names it (it is
+ *     not in {@link NvidiaSmiCsvParser#QUERY})
  * @param activeSlowdowns the names of the clock slowdown reasons that are {@code Active}
  * @param raw every value as printed, by query field name
  */
@@ -21,6 +23,7 @@ public record GpuReading(
     Long memoryTotalMb,
     Long eccUncorrectedVolatile,
     Boolean retiredPagesPending,
+    Boolean remappedRowsPending,
     Boolean remappedRowsFailure,
     List<String> activeSlowdowns,
     Map<String, String> raw) {

@@ -97,7 +97,9 @@ public final class NvidiaSmiCsvParser {
         gpu.memoryTotalMb(),
         verdict.errorCodes(),
         verdict.reasons(),
-        gpu.raw());
+        gpu.raw(),
+        List.of(),
+        verdict.memoryErrors());
   }
 
   private static GpuReading reading(List<String> columns, List<String> values, int lineNo)
@@ -139,6 +141,7 @@ public final class NvidiaSmiCsvParser {
         v.number("memory.total"),
         v.number("ecc.errors.uncorrected.volatile.total"),
         v.flag("retired_pages.pending"),
+        v.flag("remapped_rows.pending"),
         v.flag("remapped_rows.failure"),
         slowdowns,
         row);

@@ -110,6 +110,36 @@ class NvidiaSmiCsvParserTest {
   }
 
   @Test
+  void memoryErrorStatesAreReportedForTheFaultPolicy() throws ParseException {
+    List<Chip> gpus =
+        NvidiaSmiCsvParser.parse(
+                Fixtures.read("nvidia-smi/query-4xA100-memory-errors.csv"), Map.of(2, Set.of(48)))
+            .chips();
+
+    assertThat(gpus.get(0).memoryErrors()).isEmpty();
+    assertThat(gpus.get(1).memoryErrors()).containsExactly("row-remap-pending");
+    assertThat(gpus.get(1).health()).as("a pending remap waits for a reset").isEqualTo(Health.OK);
+    assertThat(gpus.get(2).memoryErrors()).containsExactly("uncorrected", "retired-pages-pending");
+    assertThat(gpus.get(2).errorCodes()).containsExactly("XID 48");
+    assertThat(gpus.get(2).health()).isEqualTo(Health.FAULT);
+    assertThat(gpus.get(3).memoryErrors()).containsExactly("row-remap-failure");
+    assertThat(
+            NvidiaSmiCsvParser.parse(Fixtures.read("nvidia-smi/query-8xA100-header.csv"), Map.of())
+                .chips())
+        .as("without a remapped_rows.pending column, the states the query has")
+        .extracting(Chip::memoryErrors)
+        .containsExactly(
+            List.of(),
+            List.of(),
+            List.of("uncorrected"),
+            List.of(),
+            List.of("row-remap-failure"),
+            List.of(),
+            List.of(),
+            List.of());
+  }
+
+  @Test
   void snapshotIsNvidia() throws ParseException {
     assertThat(
             NvidiaSmiCsvParser.parse(
