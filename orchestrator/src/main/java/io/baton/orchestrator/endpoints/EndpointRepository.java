@@ -361,41 +361,6 @@ public class EndpointRepository {
         == 1;
   }
 
-  /**
-   * Claims an in-flight rollout for {@code owner} until {@code until} (renewing its own claim):
-   * false while another owner's claim has not run out. No connection is held by a claim.
-   */
-  boolean claimRollout(UUID id, String owner, Instant until, Instant now) {
-    return jdbc.sql(
-                """
-                UPDATE rollouts SET claimed_by = :owner, claimed_until = :until
-                 WHERE id = :id AND state IN ('PENDING', 'CANARY', 'SCALING')
-                   AND (claimed_by IS NULL OR claimed_by = :owner OR claimed_until < :now)
-                """)
-            .param("owner", owner)
-            .param("until", utc(until))
-            .param("now", utc(now))
-            .param("id", id)
-            .update()
-        == 1;
-  }
-
-  /** The owner of a rollout's claim and until when; empty when unclaimed. */
-  Optional<Claim> rolloutClaim(UUID id) {
-    return jdbc.sql("SELECT claimed_by, claimed_until FROM rollouts WHERE id = :id")
-        .param("id", id)
-        .query(
-            (rs, n) ->
-                rs.getString("claimed_by") == null
-                    ? null
-                    : new Claim(
-                        rs.getString("claimed_by"), instant(rs.getTimestamp("claimed_until"))))
-        .optional();
-  }
-
-  /** Who drives a rollout, until when unless renewed. */
-  record Claim(String owner, Instant until) {}
-
   private static Row row(ResultSet rs, int n) throws SQLException {
     return new Row(
         rs.getString("name"),

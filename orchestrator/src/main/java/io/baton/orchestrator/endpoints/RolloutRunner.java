@@ -3,8 +3,7 @@ package io.baton.orchestrator.endpoints;
 import io.baton.orchestrator.cluster.InferenceBackend;
 import io.baton.orchestrator.cluster.InferenceBackend.ReplicaState;
 import io.baton.orchestrator.cluster.ReconcileLoop;
-import io.baton.orchestrator.persistence.ClaimProperties;
-import io.baton.orchestrator.persistence.Instance;
+import io.baton.orchestrator.persistence.RowClaims;
 import io.baton.orchestrator.pools.Node;
 import io.baton.orchestrator.pools.NodeRepository;
 import io.baton.orchestrator.pools.NodeState;
@@ -52,8 +51,7 @@ public class RolloutRunner implements SmartLifecycle {
   private final ReplicaClient client;
   private final EndpointProperties properties;
   private final RolloutLifecycle lifecycle;
-  private final Instance instance;
-  private final ClaimProperties claims;
+  private final RowClaims claims;
   private final JsonMapper json;
   private final Clock clock;
   private final ReconcileLoop loop = new ReconcileLoop("baton-endpoints", this::reconcileAll);
@@ -66,8 +64,7 @@ public class RolloutRunner implements SmartLifecycle {
       ReplicaClient client,
       EndpointProperties properties,
       RolloutLifecycle lifecycle,
-      Instance instance,
-      ClaimProperties claims,
+      RowClaims claims,
       JsonMapper json,
       Clock clock) {
     this.repository = repository;
@@ -77,7 +74,6 @@ public class RolloutRunner implements SmartLifecycle {
     this.client = client;
     this.properties = properties;
     this.lifecycle = lifecycle;
-    this.instance = instance;
     this.claims = claims;
     this.json = json;
     this.clock = clock;
@@ -220,11 +216,13 @@ public class RolloutRunner implements SmartLifecycle {
    * rollout whose driver died is taken over once its claim runs out.
    */
   void step(UUID id) {
-    Instant now = clock.instant();
-    if (!repository.claimRollout(id, instance.id(), now.plus(claims.timeout()), now)) {
+    Optional<RowClaims.Held> claim = claims.tryClaim("rollouts", id);
+    if (claim.isEmpty()) {
       return;
     }
-    repository.rollout(id).filter(Rollout::inFlight).ifPresent(this::advance);
+    try (RowClaims.Held held = claim.get()) {
+      repository.rollout(id).filter(Rollout::inFlight).ifPresent(this::advance);
+    }
   }
 
   /**

@@ -20,7 +20,7 @@ import io.baton.orchestrator.events.EventLog;
 import io.baton.orchestrator.jobs.Job;
 import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.jobs.JobSpec;
-import io.baton.orchestrator.persistence.AdvisoryLocks;
+import io.baton.orchestrator.persistence.RowClaims;
 import io.baton.orchestrator.pools.PoolCatalog;
 import io.baton.orchestrator.pools.PoolRole;
 import java.time.Clock;
@@ -44,7 +44,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Walks promotions through their gates. Every {@code baton.promotion.reconcile-interval}: a
  * promotion starts for each succeeded job with a promotion block; each unfinished promotion is
- * driven (under an advisory lock, so one orchestrator drives it) gate after gate until it waits
+ * driven (under a row-level claim, so one orchestrator drives it) gate after gate until it waits
  * (for approval, for its rollout) or ends. Each gate is recorded as it starts and as it ends, in
  * its own transaction, so a restarted orchestrator goes on at the first gate without a verdict.
  */
@@ -66,7 +66,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
   private final EndpointProperties endpointProperties;
   private final PromotionProperties properties;
   private final PoolCatalog pools;
-  private final AdvisoryLocks locks;
+  private final RowClaims claims;
   private final TransactionTemplate transactions;
   private final EventLog events;
   private final JsonMapper json;
@@ -86,7 +86,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
       EndpointProperties endpointProperties,
       PromotionProperties properties,
       PoolCatalog pools,
-      AdvisoryLocks locks,
+      RowClaims claims,
       TransactionTemplate transactions,
       EventLog events,
       JsonMapper json,
@@ -103,7 +103,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     this.endpointProperties = endpointProperties;
     this.properties = properties;
     this.pools = pools;
-    this.locks = locks;
+    this.claims = claims;
     this.transactions = transactions;
     this.events = events;
     this.json = json;
@@ -172,13 +172,17 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     return p.state() != PromotionState.ROLLING_OUT || p.rolloutId() == null;
   }
 
+  /**
+   * Takes the promotion's steps while it can advance by itself, under a row-level claim renewed
+   * while it runs: no database connection is held between (or during) steps but each short write.
+   */
   private void driveLocked(UUID id) {
-    Optional<AdvisoryLocks.Held> lock = locks.tryLock("promotion/" + id);
-    if (lock.isEmpty()) {
+    Optional<RowClaims.Held> claim = claims.tryClaim("promotions", id);
+    if (claim.isEmpty()) {
       return;
     }
-    try (AdvisoryLocks.Held held = lock.get()) {
-      while (true) {
+    try (RowClaims.Held held = claim.get()) {
+      while (held.valid()) {
         Promotion p = promotions.find(id).orElseThrow();
         if (!needsWork(p) || !step(p)) {
           return;

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -14,8 +15,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * Base of tests of the loops' own driving (rollouts resumed after a restart of their runner,
  * promotions and slow work holding no connection or loop): every loop runs by itself, fast, on a
  * real embedded PostgreSQL with simulated agents; serving replicas are a small stand-in ({@code
- * replica-stub.py}) whose replicas but the first are ready only once a test says so. Subclasses
- * share one Spring context.
+ * replica-stub.py}) whose replicas but the first are ready only once a test says so; hashing a file
+ * a test holds blocks until it lets go ({@link SlowHashing}). Subclasses share one Spring context.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -32,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "baton.security.rate-limits.read-burst=100000",
       "baton.security.rate-limits.write-burst=100000"
     })
+@Import(SlowHashing.class)
 public abstract class DrivenIntegrationTest {
 
   private static final Path DATA_DIR = createDataDir();
@@ -49,6 +51,8 @@ public abstract class DrivenIntegrationTest {
   @LocalServerPort protected int port;
 
   @Autowired protected org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+  @Autowired protected SlowHashing.Gate hashing;
 
   protected Api api() {
     return new Api(port, IntegrationTest.adminToken(DATA_DIR));
