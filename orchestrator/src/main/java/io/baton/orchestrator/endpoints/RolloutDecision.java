@@ -31,6 +31,8 @@ public final class RolloutDecision {
    * @param running the revision's replicas the backend has
    * @param golden whether the revision has golden inputs the canary must reproduce
    * @param now the time the observation was made
+   * @param startAgainAfter how long a replica asked for may take to show in the backend (an
+   *     informer's lag) before it counts as gone
    */
   public record Observation(
       RolloutState state,
@@ -40,7 +42,8 @@ public final class RolloutDecision {
       Duration readinessTimeout,
       List<Replica> running,
       boolean golden,
-      Instant now) {}
+      Instant now,
+      Duration startAgainAfter) {}
 
   public sealed interface Action {}
 
@@ -112,7 +115,9 @@ public final class RolloutDecision {
       return Optional.of(
           new RollBack(who + " not ready within " + o.readinessTimeout().toSeconds() + " s"));
     }
-    if (!missing.isEmpty()) {
+    if (!missing.isEmpty()
+        && o.waitStartedAt() != null
+        && !o.now().isBefore(o.waitStartedAt().plus(o.startAgainAfter()))) {
       return Optional.of(new StartAgain(missing));
     }
     return Optional.of(new Wait());

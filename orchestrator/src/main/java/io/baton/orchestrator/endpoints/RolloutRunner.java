@@ -44,6 +44,9 @@ public class RolloutRunner implements SmartLifecycle {
   static final String ACTOR = "rollout";
   private static final Duration POLL = Duration.ofMillis(100);
 
+  /** How long a replica just asked for may take to show in the backend before it is gone. */
+  static final Duration START_AGAIN_AFTER = Duration.ofSeconds(10);
+
   private final EndpointRepository repository;
   private final InferenceBackend backend;
   private final NodeRepository nodes;
@@ -255,7 +258,8 @@ public class RolloutRunner implements SmartLifecycle {
                     .map(r -> new RolloutDecision.Replica(r.index(), r.ready(), r.exitCode()))
                     .toList(),
                 revision.golden() != null,
-                now));
+                now,
+                START_AGAIN_AFTER));
     act(rollout, row, revision, replicas, running, action, now);
     return action;
   }

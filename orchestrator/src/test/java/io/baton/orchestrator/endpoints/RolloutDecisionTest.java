@@ -39,7 +39,8 @@ class RolloutDecisionTest {
         TIMEOUT,
         List.of(running),
         golden,
-        T0.plus(since));
+        T0.plus(since),
+        Duration.ofSeconds(10));
   }
 
   private static RolloutDecision.Action decide(Observation o) {
@@ -86,10 +87,18 @@ class RolloutDecisionTest {
   }
 
   @Test
-  void aReplicaTheBackendLostIsStartedAgainAndTheWaitGoesOnFromWhenItBegan() {
+  void aReplicaJustAskedForThatDoesNotShowYetIsWaitedFor() {
     assertThat(decide(seen(RolloutState.CANARY, false, Duration.ofSeconds(5))))
+        .isInstanceOf(RolloutDecision.Wait.class);
+    assertThat(decide(seen(RolloutState.SCALING, false, Duration.ofSeconds(9), ready(0))))
+        .isInstanceOf(RolloutDecision.Wait.class);
+  }
+
+  @Test
+  void aReplicaTheBackendLostIsStartedAgainAndTheWaitGoesOnFromWhenItBegan() {
+    assertThat(decide(seen(RolloutState.CANARY, false, Duration.ofSeconds(10))))
         .isEqualTo(new RolloutDecision.StartAgain(Set.of(0)));
-    assertThat(decide(seen(RolloutState.SCALING, false, Duration.ofSeconds(5), ready(0))))
+    assertThat(decide(seen(RolloutState.SCALING, false, Duration.ofSeconds(15), ready(0))))
         .isEqualTo(new RolloutDecision.StartAgain(Set.of(1, 2)));
     assertThat(decide(seen(RolloutState.SCALING, false, TIMEOUT.plusSeconds(1), ready(0))))
         .as("lost replicas do not restart the clock")

@@ -28,7 +28,7 @@ class PromotionConnectionsIT extends DrivenIntegrationTest {
   @Autowired DataSource dataSource;
 
   @Test
-  void asManySlowGatesAsThePoolHasConnectionsLeaveThePoolFree() {
+  void asManySlowGatesAsThePoolHasConnectionsLeaveThePoolFree() throws Exception {
     HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
     int drives = hikari.getMaximumPoolSize();
     UUID job = finishedJob();

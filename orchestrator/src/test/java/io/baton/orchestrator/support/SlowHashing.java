@@ -48,7 +48,9 @@ public class SlowHashing {
       for (Map.Entry<String, CountDownLatch> e : held.entrySet()) {
         if (file.endsWith(e.getKey())) {
           entered.add(e.getKey());
-          var count = waiting.computeIfAbsent(e.getKey(), k -> new java.util.concurrent.atomic.AtomicInteger());
+          var count =
+              waiting.computeIfAbsent(
+                  e.getKey(), k -> new java.util.concurrent.atomic.AtomicInteger());
           count.incrementAndGet();
           try {
             if (!e.getValue().await(Duration.ofMinutes(2).toMillis(), TimeUnit.MILLISECONDS)) {
