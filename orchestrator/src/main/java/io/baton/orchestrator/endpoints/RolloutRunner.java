@@ -42,7 +42,6 @@ public class RolloutRunner implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(RolloutRunner.class);
   static final String ACTOR = "rollout";
-  private static final Duration POLL = Duration.ofMillis(100);
 
   /** How long a replica just asked for may take to show in the backend before it is gone. */
   static final Duration START_AGAIN_AFTER = Duration.ofSeconds(10);
@@ -411,40 +410,6 @@ public class RolloutRunner implements SmartLifecycle {
         row.createdAt(),
         row.updatedAt(),
         row.team());
-  }
-
-  /**
-   * @param failure what went wrong ("0 exited with code 1", "1 not ready within PT60S"), null
-   */
-  public record Ready(List<String> urls, long millis, String failure) {}
-
-  public Ready awaitReady(String endpoint, int revision, Set<Integer> indexes, Duration timeout) {
-    long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
-    while (true) {
-      List<ReplicaState> states =
-          backend.replicas(endpoint).stream()
-              .filter(r -> r.revision() == revision && indexes.contains(r.index()))
-              .toList();
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      for (ReplicaState r : states) {
-        if (r.exitCode() != null) {
-          return new Ready(List.of(), millis, r.index() + " exited with code " + r.exitCode());
-        }
-      }
-      if (states.size() == indexes.size() && states.stream().allMatch(ReplicaState::ready)) {
-        return new Ready(states.stream().map(ReplicaState::url).toList(), millis, null);
-      }
-      if (System.nanoTime() > deadline) {
-        return new Ready(List.of(), millis, "not ready within " + timeout.toSeconds() + " s");
-      }
-      try {
-        Thread.sleep(POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for replicas", e);
-      }
-    }
   }
 
   @Override
