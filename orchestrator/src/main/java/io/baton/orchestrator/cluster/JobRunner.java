@@ -10,6 +10,7 @@ import io.baton.orchestrator.scheduling.SchedulerTriggers;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,21 +23,24 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Follows every job that holds chips: observe (the backend's ranks, the placed chips' health, which
  * ranks reported, when a rank last made a step) → decide ({@link RunDecision}) → act (launch, stop,
- * transition, release chips, pick the checkpoint to resume from). A RUNNING job with nothing else
- * to do gets a straggler pass ({@link StragglerWatch}), which may restart it without a slow node.
- * Runs every {@code baton.recovery.reconcile-interval} and at once when a job is admitted.
+ * transition, release chips, start the task that picks the checkpoint to resume from and use its
+ * result on a later pass). A RUNNING job with nothing else to do gets a straggler pass ({@link
+ * StragglerWatch}), which may restart it without a slow node. Runs every {@code
+ * baton.recovery.reconcile-interval} and at once when a job is admitted.
  */
 @Component
 public class JobRunner implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   static final String ACTOR = "runner";
+  static final String RESUME_POINT = "resume-point";
 
   private final ClusterBackend backend;
   private final JobService jobs;
   private final JobLifecycle lifecycle;
   private final RunRepository runs;
   private final ResumePoint resumePoint;
+  private final Tasks tasks;
   private final RecoveryProperties properties;
   private final TransactionTemplate transactions;
   private final ObjectProvider<SchedulerTriggers> scheduler;
@@ -50,6 +54,7 @@ public class JobRunner implements SmartLifecycle {
       JobLifecycle lifecycle,
       RunRepository runs,
       ResumePoint resumePoint,
+      Tasks tasks,
       RecoveryProperties properties,
       TransactionTemplate transactions,
       ObjectProvider<SchedulerTriggers> scheduler,
@@ -60,6 +65,7 @@ public class JobRunner implements SmartLifecycle {
     this.lifecycle = lifecycle;
     this.runs = runs;
     this.resumePoint = resumePoint;
+    this.tasks = tasks;
     this.properties = properties;
     this.transactions = transactions;
     this.scheduler = scheduler;
@@ -173,10 +179,35 @@ public class JobRunner implements SmartLifecycle {
     }
   }
 
+  /**
+   * Stopping the ranks and hashing checkpoints to pick the resume point is slow (on Kubernetes,
+   * helper Jobs): it runs as a task, and this pass only starts it or, on a later pass, uses its
+   * result — so one job's slow recovery never holds the loop that decides every other job.
+   */
   private void resume(Job job) {
-    backend.stop(job.id(), job.attempt());
-    String checkpointDir = backend.checkpointDir(job.id(), checkpointRequest(job));
-    ResumePoint.Choice choice = resumePoint.choose(job.id(), checkpointDir);
+    String subject = job.id() + "/" + job.attempt();
+    Optional<Tasks.Outcome<ResumePoint.Choice>> outcome =
+        tasks.poll(
+            RESUME_POINT,
+            subject,
+            ResumePoint.Choice.class,
+            () -> {
+              backend.stop(job.id(), job.attempt());
+              return resumePoint.choose(
+                  job.id(), backend.checkpointDir(job.id(), checkpointRequest(job)));
+            });
+    if (outcome.isEmpty()) {
+      return;
+    }
+    if (!outcome.get().succeeded()) {
+      log.warn(
+          "Job {}: choosing the resume point failed ({}); trying again",
+          job.id(),
+          outcome.get().error());
+      tasks.forget(RESUME_POINT, subject);
+      return;
+    }
+    ResumePoint.Choice choice = outcome.get().result();
     long lastStep = runs.lastStep(job.id());
     long resumeStep = choice.step();
     long lost = Math.max(0, lastStep - resumeStep);
@@ -196,6 +227,7 @@ public class JobRunner implements SmartLifecycle {
         status -> {
           runs.release(job.id());
           lifecycle.readyToResume(job.id(), job.version(), choice.file(), lost, summary, ACTOR);
+          tasks.forget(RESUME_POINT, subject);
         });
     log.info("Job {}: {}", job.id(), summary);
     scheduler.ifAvailable(SchedulerTriggers::kick);

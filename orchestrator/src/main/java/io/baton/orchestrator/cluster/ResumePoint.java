@@ -34,7 +34,7 @@ public class ResumePoint {
    * @param file absolute path of the checkpoint to resume from, null to start from scratch
    * @param skipped newer checkpoints that failed verification, as {@code step-N}
    */
-  record Choice(String file, long step, List<String> skipped) {}
+  public record Choice(String file, long step, List<String> skipped) {}
 
   Choice choose(UUID job, String checkpointDir) {
     List<String> skipped = new ArrayList<>();

@@ -20,7 +20,7 @@ public class EndpointRepository {
 
   private static final String ROLLOUT_COLUMNS =
       "id, endpoint, revision, from_revision, kind, promotion_id, state, reason, evidence::text AS"
-          + " evidence, actor, created_at, updated_at, ended_at";
+          + " evidence, actor, created_at, updated_at, ended_at, position, wait_started_at";
   private static final String REVISION_COLUMNS =
       "endpoint, revision, checkpoint_id, job_id, promotion_id, artifact, golden, sha256,"
           + " parity::text AS parity, created_at";
@@ -310,22 +310,53 @@ public class EndpointRepository {
         .list();
   }
 
-  /** Moves an in-flight rollout on; false when it is no longer in flight. */
-  boolean updateRollout(
-      UUID id, String state, String reason, JsonNode evidence, boolean ended, Instant now) {
+  /** Records evidence of a rollout still in {@code state}; false when it has moved on. */
+  boolean recordEvidence(UUID id, RolloutState state, JsonNode evidence, Instant now) {
     return jdbc.sql(
                 """
-                UPDATE rollouts SET state = :state, reason = COALESCE(:reason, reason),
-                       evidence = CAST(:evidence AS jsonb), updated_at = :now,
-                       ended_at = CASE WHEN :ended THEN CAST(:now AS timestamptz) END
-                 WHERE id = :id AND state IN ('PENDING', 'CANARY', 'SCALING')
+                UPDATE rollouts SET evidence = CAST(:evidence AS jsonb), updated_at = :now
+                 WHERE id = :id AND state = :state
                 """)
-            .param("state", state)
+            .param("evidence", evidence.toString())
+            .param("now", utc(now))
+            .param("id", id)
+            .param("state", state.name())
+            .update()
+        == 1;
+  }
+
+  /**
+   * Moves a rollout from {@code from} to {@code to} with where it is now; false when it is no
+   * longer in {@code from} (someone else moved it). Only {@link RolloutLifecycle} calls this.
+   */
+  boolean moveRollout(
+      UUID id,
+      RolloutState from,
+      RolloutState to,
+      String reason,
+      JsonNode evidence,
+      int position,
+      Instant waitStartedAt,
+      Instant now) {
+    return jdbc.sql(
+                """
+                UPDATE rollouts SET state = :to, reason = COALESCE(:reason, reason),
+                       evidence = CAST(:evidence AS jsonb), updated_at = :now,
+                       position = :position, wait_started_at = :wait,
+                       ended_at = CASE WHEN :ended THEN CAST(:now AS timestamptz) END,
+                       claimed_by = CASE WHEN :ended THEN NULL ELSE claimed_by END,
+                       claimed_until = CASE WHEN :ended THEN NULL ELSE claimed_until END
+                 WHERE id = :id AND state = :from
+                """)
+            .param("to", to.name())
             .param("reason", reason)
             .param("evidence", evidence.toString())
             .param("now", utc(now))
-            .param("ended", ended)
+            .param("position", position)
+            .param("wait", waitStartedAt == null ? null : utc(waitStartedAt))
+            .param("ended", to.isTerminal())
             .param("id", id)
+            .param("from", from.name())
             .update()
         == 1;
   }
@@ -366,13 +397,15 @@ public class EndpointRepository {
         (Integer) rs.getObject("from_revision"),
         rs.getString("kind"),
         rs.getObject("promotion_id", UUID.class),
-        rs.getString("state"),
+        RolloutState.valueOf(rs.getString("state")),
         rs.getString("reason"),
         json.readTree(rs.getString("evidence")),
         rs.getString("actor"),
         instant(rs.getTimestamp("created_at")),
         instant(rs.getTimestamp("updated_at")),
-        instant(rs.getTimestamp("ended_at")));
+        instant(rs.getTimestamp("ended_at")),
+        rs.getInt("position"),
+        instant(rs.getTimestamp("wait_started_at")));
   }
 
   private static Instant instant(Timestamp t) {

@@ -228,7 +228,7 @@ public class Endpoints {
     settings.put("absTolerance", policy.absTolerance());
     settings.put("relTolerance", policy.relTolerance());
     settings.put("replicas", replicas);
-    repository.updateRollout(id, "PENDING", null, evidence, false, now);
+    repository.recordEvidence(id, RolloutState.PENDING, evidence, now);
     repository.update(row.name(), "ROLLING_OUT", row.currentRevision(), row.desiredReplicas(), now);
     events.append(rolloutEvent(row.name(), id, null, "PENDING", reason, actor, now));
     return id;
@@ -300,7 +300,7 @@ public class Endpoints {
     Endpoint.RolloutRef rollout =
         repository
             .inFlight(row.name())
-            .map(r -> new Endpoint.RolloutRef(r.id(), r.revision(), r.kind(), r.state()))
+            .map(r -> new Endpoint.RolloutRef(r.id(), r.revision(), r.kind(), r.state().name()))
             .orElse(null);
     return new Endpoint(
         row.name(),

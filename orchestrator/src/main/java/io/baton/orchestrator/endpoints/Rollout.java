@@ -8,9 +8,12 @@ import tools.jackson.databind.JsonNode;
  * A change of what an endpoint serves, canary first: a promotion's rollout or a rollback.
  *
  * @param kind {@code PROMOTION} or {@code ROLLBACK}
- * @param state {@code PENDING → CANARY → SCALING → SUCCEEDED | ROLLED_BACK}
+ * @param state {@code PENDING → CANARY → SCALING → SUCCEEDED | ROLLED_BACK} (see {@link
+ *     RolloutState})
  * @param fromRevision what served when it began (null on a first rollout)
  * @param evidence numbers: canary readiness time, golden-set errors, replicas ready
+ * @param position replicas of the revision asked for so far (1 in CANARY, all in SCALING)
+ * @param waitStartedAt when the current wait for readiness began; null before the canary
  */
 public record Rollout(
     UUID id,
@@ -19,18 +22,20 @@ public record Rollout(
     Integer fromRevision,
     String kind,
     UUID promotionId,
-    String state,
+    RolloutState state,
     String reason,
     JsonNode evidence,
     String actor,
     Instant createdAt,
     Instant updatedAt,
-    Instant endedAt) {
+    Instant endedAt,
+    int position,
+    Instant waitStartedAt) {
 
   public static final String PROMOTION = "PROMOTION";
   public static final String ROLLBACK = "ROLLBACK";
 
   public boolean inFlight() {
-    return state.equals("PENDING") || state.equals("CANARY") || state.equals("SCALING");
+    return !state.isTerminal();
   }
 }

@@ -3,7 +3,7 @@ package io.baton.orchestrator.endpoints;
 import io.baton.orchestrator.cluster.InferenceBackend;
 import io.baton.orchestrator.cluster.InferenceBackend.ReplicaState;
 import io.baton.orchestrator.cluster.ReconcileLoop;
-import io.baton.orchestrator.persistence.AdvisoryLocks;
+import io.baton.orchestrator.persistence.RowClaims;
 import io.baton.orchestrator.pools.Node;
 import io.baton.orchestrator.pools.NodeRepository;
 import io.baton.orchestrator.pools.NodeState;
@@ -11,6 +11,7 @@ import io.baton.orchestrator.pools.PoolCatalog;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -18,28 +19,32 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Keeps endpoints serving and drives rollouts. Every {@code baton.endpoints.reconcile-interval}:
  * each endpoint's current revision gets its desired replicas (a crashed one is started again) and
- * replicas of no use are stopped; each rollout in flight is driven, under an advisory lock so one
- * orchestrator drives it: canary replica → ready → golden inputs within tolerance → the other
- * replicas → ready → the endpoint serves the new revision and the old replicas stop. Any failure
- * (not ready in time, exit, golden mismatch) stops the new replicas; the endpoint never stopped
- * serving its current revision, so it keeps it.
+ * replicas of no use are stopped; each rollout in flight takes one step (see {@link
+ * RolloutDecision}), under a row-level claim so one orchestrator drives it: canary replica → ready
+ * → golden inputs within tolerance → the other replicas → ready → the endpoint serves the new
+ * revision and the old replicas stop. Any failure (not ready in time, exit, golden mismatch) stops
+ * the new replicas; the endpoint never stopped serving its current revision, so it keeps it. Where
+ * a rollout is (its state, replicas asked for, when its wait began) is persisted at every step, so
+ * a restarted or another orchestrator goes on from there; waits are measured on the injected clock,
+ * and nothing sleeps.
  */
 @Component
 public class RolloutRunner implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(RolloutRunner.class);
   static final String ACTOR = "rollout";
-  private static final Duration POLL = Duration.ofMillis(100);
+
+  /** How long a replica just asked for may take to show in the backend before it is gone. */
+  static final Duration START_AGAIN_AFTER = Duration.ofSeconds(10);
 
   private final EndpointRepository repository;
   private final InferenceBackend backend;
@@ -47,10 +52,8 @@ public class RolloutRunner implements SmartLifecycle {
   private final PoolCatalog pools;
   private final ReplicaClient client;
   private final EndpointProperties properties;
-  private final AdvisoryLocks locks;
-  private final TransactionTemplate transactions;
-  private final ObjectProvider<RolloutListener> listeners;
-  private final io.baton.orchestrator.events.EventLog events;
+  private final RolloutLifecycle lifecycle;
+  private final RowClaims claims;
   private final JsonMapper json;
   private final Clock clock;
   private final ReconcileLoop loop = new ReconcileLoop("baton-endpoints", this::reconcileAll);
@@ -62,10 +65,8 @@ public class RolloutRunner implements SmartLifecycle {
       PoolCatalog pools,
       ReplicaClient client,
       EndpointProperties properties,
-      AdvisoryLocks locks,
-      TransactionTemplate transactions,
-      ObjectProvider<RolloutListener> listeners,
-      io.baton.orchestrator.events.EventLog events,
+      RolloutLifecycle lifecycle,
+      RowClaims claims,
       JsonMapper json,
       Clock clock) {
     this.repository = repository;
@@ -74,10 +75,8 @@ public class RolloutRunner implements SmartLifecycle {
     this.pools = pools;
     this.client = client;
     this.properties = properties;
-    this.locks = locks;
-    this.transactions = transactions;
-    this.listeners = listeners;
-    this.events = events;
+    this.lifecycle = lifecycle;
+    this.claims = claims;
     this.json = json;
     this.clock = clock;
   }
@@ -98,7 +97,7 @@ public class RolloutRunner implements SmartLifecycle {
       }
     }
     for (Rollout rollout : repository.allInFlight()) {
-      loop.drive(rollout.id(), () -> driveLocked(rollout.id()));
+      loop.drive(rollout.id(), () -> step(rollout.id()));
     }
   }
 
@@ -213,91 +212,190 @@ public class RolloutRunner implements SmartLifecycle {
     return taken;
   }
 
-  private void driveLocked(UUID id) {
-    Optional<AdvisoryLocks.Held> lock = locks.tryLock("rollout/" + id);
-    if (lock.isEmpty()) {
+  /**
+   * Takes one step of a rollout in flight if this orchestrator holds (or can take) its claim: the
+   * claim is a row's columns renewed at every step, so no connection is held in between, and a
+   * rollout whose driver died is taken over once its claim runs out.
+   */
+  void step(UUID id) {
+    Optional<RowClaims.Held> claim = claims.tryClaim("rollouts", id);
+    if (claim.isEmpty()) {
       return;
     }
-    try (AdvisoryLocks.Held held = lock.get()) {
-      Optional<Rollout> rollout = repository.rollout(id).filter(Rollout::inFlight);
-      if (rollout.isPresent()) {
-        drive(rollout.get());
-      }
+    try (RowClaims.Held held = claim.get()) {
+      repository.rollout(id).filter(Rollout::inFlight).ifPresent(this::advance);
     }
   }
 
-  /** Canary, golden check, the rest, switch; or stop what was started and keep what served. */
-  void drive(Rollout rollout) {
+  /**
+   * One step: observe the persisted rollout and what the backend runs of its revision, decide, act.
+   * Nothing waits: a wait is a {@link RolloutDecision.Wait} until a later pass sees it over.
+   */
+  public RolloutDecision.Action advance(Rollout rollout) {
     EndpointRepository.Row row = repository.find(rollout.endpoint()).orElseThrow();
     EndpointRepository.RevisionRow revision =
         repository.revision(rollout.endpoint(), rollout.revision()).orElseThrow();
-    ObjectNode evidence = (ObjectNode) rollout.evidence().deepCopy();
-    tools.jackson.databind.JsonNode policy = evidence.path("policy");
+    JsonNode policy = rollout.evidence().path("policy");
     Duration readiness =
         Duration.ofMillis(
             policy.path("readinessTimeoutMs").asLong(properties.readinessTimeout().toMillis()));
-    double abs = policy.path("absTolerance").asDouble(Parity.DEFAULT_ABS);
-    double rel = policy.path("relTolerance").asDouble(Parity.DEFAULT_REL);
     int replicas = policy.path("replicas").asInt(row.desiredReplicas());
+    List<ReplicaState> running =
+        backend.replicas(rollout.endpoint()).stream()
+            .filter(r -> r.revision() == rollout.revision())
+            .toList();
+    Instant now = clock.instant();
+    RolloutDecision.Action action =
+        RolloutDecision.decide(
+            new RolloutDecision.Observation(
+                rollout.state(),
+                replicas,
+                rollout.position(),
+                rollout.waitStartedAt(),
+                readiness,
+                running.stream()
+                    .map(r -> new RolloutDecision.Replica(r.index(), r.ready(), r.exitCode()))
+                    .toList(),
+                revision.golden() != null,
+                now,
+                START_AGAIN_AFTER));
+    act(rollout, row, revision, replicas, running, action, now);
+    return action;
+  }
 
-    long started = System.nanoTime();
-    ensure(row, revision, 0);
-    advance(rollout, "CANARY", evidence);
-    Ready canary = awaitReady(rollout.endpoint(), rollout.revision(), Set.of(0), readiness);
-    evidence.put("canaryReadyMs", canary.millis());
-    if (canary.failure() != null) {
-      evidence.put("log", backend.logs(rollout.endpoint(), rollout.revision(), 0, 20));
-      fail(rollout, "canary " + canary.failure(), evidence);
-      return;
-    }
-    if (revision.golden() != null) {
-      String url = canary.urls().get(0);
-      try {
-        GoldenSet golden = GoldenSet.read(Path.of(revision.golden()), json);
-        long asked = System.nanoTime();
-        double[][] answers = client.predict(url, golden.inputs(), properties.predictTimeout());
-        Parity.Result parity = Parity.compare(golden.outputs(), answers, abs, rel);
-        ObjectNode check = json.valueToTree(parity);
-        check.put("answerMs", (System.nanoTime() - asked) / 1_000_000);
-        evidence.set("golden", check);
-        if (!parity.passed()) {
-          fail(
-              rollout,
-              "canary's golden outputs differ: max abs error "
-                  + parity.maxAbsError()
-                  + " (tolerance "
-                  + abs
-                  + " + "
-                  + rel
-                  + " × |expected|)"
-                  + (parity.mismatch() == null ? "" : "; " + parity.mismatch()),
-              evidence);
-          return;
-        }
-      } catch (GoldenSet.Unreadable | ReplicaClient.Failed e) {
-        fail(rollout, "golden check failed: " + e.getMessage(), evidence);
-        return;
+  private void act(
+      Rollout rollout,
+      EndpointRepository.Row row,
+      EndpointRepository.RevisionRow revision,
+      int replicas,
+      List<ReplicaState> running,
+      RolloutDecision.Action action,
+      Instant now) {
+    ObjectNode evidence = (ObjectNode) rollout.evidence().deepCopy();
+    if (action instanceof RolloutDecision.StartCanary) {
+      ensure(row, revision, 0);
+      lifecycle.advance(rollout, RolloutState.CANARY, 1, evidence);
+    } else if (action instanceof RolloutDecision.StartAgain again) {
+      for (int i : again.indexes()) {
+        ensure(withDesired(row, Math.max(replicas, row.desiredReplicas())), revision, i);
       }
+      log.info(
+          "Rollout {} of endpoint {}: replicas {} were gone, started again",
+          rollout.id(),
+          rollout.endpoint(),
+          again.indexes());
+    } else if (action instanceof RolloutDecision.CheckGolden) {
+      evidence.put("canaryReadyMs", waited(rollout, now));
+      String failure = checkGolden(rollout, revision, url(running, 0), evidence);
+      if (failure != null) {
+        rollBack(rollout, failure, evidence);
+      } else {
+        scale(rollout, row, revision, replicas, evidence);
+      }
+    } else if (action instanceof RolloutDecision.Scale) {
+      evidence.put("canaryReadyMs", waited(rollout, now));
+      scale(rollout, row, revision, replicas, evidence);
+    } else if (action instanceof RolloutDecision.Succeed) {
+      evidence.put("replicasReadyMs", waited(rollout, now));
+      evidence.put("replicasReady", replicas);
+      evidence.put("rolloutMs", Duration.between(rollout.createdAt(), now).toMillis());
+      String reason =
+          "revision " + rollout.revision() + " serves with " + replicas + " ready replicas";
+      if (lifecycle.succeed(rollout, replicas, reason, evidence)) {
+        log.info(
+            "Endpoint {} serves revision {} ({})", rollout.endpoint(), rollout.revision(), reason);
+        for (ReplicaState r : backend.replicas(rollout.endpoint())) {
+          if (r.revision() != rollout.revision()) {
+            backend.stopReplica(rollout.endpoint(), r.revision(), r.index());
+          }
+        }
+      }
+    } else if (action instanceof RolloutDecision.RollBack back) {
+      if (rollout.state() == RolloutState.CANARY) {
+        evidence.put("canaryReadyMs", waited(rollout, now));
+        evidence.put("log", backend.logs(rollout.endpoint(), rollout.revision(), 0, 20));
+      } else if (rollout.state() == RolloutState.SCALING) {
+        evidence.put("replicasReadyMs", waited(rollout, now));
+        evidence.put("replicasReady", (int) running.stream().filter(ReplicaState::ready).count());
+      }
+      rollBack(rollout, back.reason(), evidence);
     }
-    advance(rollout, "SCALING", evidence);
-    Set<Integer> all = new HashSet<>();
+    // Wait: nothing until the next pass.
+  }
+
+  private void scale(
+      Rollout rollout,
+      EndpointRepository.Row row,
+      EndpointRepository.RevisionRow revision,
+      int replicas,
+      ObjectNode evidence) {
     for (int i = 0; i < replicas; i++) {
       ensure(withDesired(row, replicas), revision, i);
-      all.add(i);
     }
-    Ready rest = awaitReady(rollout.endpoint(), rollout.revision(), all, readiness);
-    evidence.put("replicasReadyMs", rest.millis());
-    evidence.put("replicasReady", rest.urls().size());
-    if (rest.failure() != null) {
-      fail(rollout, "replica " + rest.failure(), evidence);
-      return;
-    }
-    evidence.put("rolloutMs", (System.nanoTime() - started) / 1_000_000);
-    succeed(rollout, replicas, evidence);
-    for (ReplicaState r : backend.replicas(rollout.endpoint())) {
-      if (r.revision() != rollout.revision()) {
-        backend.stopReplica(rollout.endpoint(), r.revision(), r.index());
+    lifecycle.advance(rollout, RolloutState.SCALING, replicas, evidence);
+  }
+
+  private long waited(Rollout rollout, Instant now) {
+    return rollout.waitStartedAt() == null
+        ? 0
+        : Math.max(0, Duration.between(rollout.waitStartedAt(), now).toMillis());
+  }
+
+  private static String url(List<ReplicaState> running, int index) {
+    return running.stream()
+        .filter(r -> r.index() == index)
+        .map(ReplicaState::url)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The canary answers the golden inputs; the reason it failed, or null when it passed. */
+  private String checkGolden(
+      Rollout rollout, EndpointRepository.RevisionRow revision, String url, ObjectNode evidence) {
+    JsonNode policy = rollout.evidence().path("policy");
+    double abs = policy.path("absTolerance").asDouble(Parity.DEFAULT_ABS);
+    double rel = policy.path("relTolerance").asDouble(Parity.DEFAULT_REL);
+    try {
+      GoldenSet golden = GoldenSet.read(Path.of(revision.golden()), json);
+      long asked = System.nanoTime();
+      double[][] answers = client.predict(url, golden.inputs(), properties.predictTimeout());
+      Parity.Result parity = Parity.compare(golden.outputs(), answers, abs, rel);
+      ObjectNode check = json.valueToTree(parity);
+      check.put("answerMs", (System.nanoTime() - asked) / 1_000_000);
+      evidence.set("golden", check);
+      if (!parity.passed()) {
+        return "canary's golden outputs differ: max abs error "
+            + parity.maxAbsError()
+            + " (tolerance "
+            + abs
+            + " + "
+            + rel
+            + " × |expected|)"
+            + (parity.mismatch() == null ? "" : "; " + parity.mismatch());
       }
+      return null;
+    } catch (GoldenSet.Unreadable | ReplicaClient.Failed e) {
+      return "golden check failed: " + e.getMessage();
+    }
+  }
+
+  /** Stops what the rollout started (unless the endpoint serves it) and ends it ROLLED_BACK. */
+  private void rollBack(Rollout rollout, String reason, ObjectNode evidence) {
+    EndpointRepository.Row before = repository.find(rollout.endpoint()).orElseThrow();
+    if (before.currentRevision() == null || before.currentRevision() != rollout.revision()) {
+      for (ReplicaState r : backend.replicas(rollout.endpoint())) {
+        if (r.revision() == rollout.revision()) {
+          backend.stopReplica(rollout.endpoint(), r.revision(), r.index());
+        }
+      }
+    }
+    String why =
+        reason
+            + (before.currentRevision() == null
+                ? "; the endpoint serves nothing yet"
+                : "; the endpoint keeps serving revision " + before.currentRevision());
+    if (lifecycle.rollBack(rollout, why, evidence)) {
+      log.warn("Rollout {} of endpoint {} rolled back: {}", rollout.id(), rollout.endpoint(), why);
     }
   }
 
@@ -312,127 +410,6 @@ public class RolloutRunner implements SmartLifecycle {
         row.createdAt(),
         row.updatedAt(),
         row.team());
-  }
-
-  /**
-   * @param failure what went wrong ("0 exited with code 1", "1 not ready within PT60S"), null
-   */
-  public record Ready(List<String> urls, long millis, String failure) {}
-
-  public Ready awaitReady(String endpoint, int revision, Set<Integer> indexes, Duration timeout) {
-    long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
-    while (true) {
-      List<ReplicaState> states =
-          backend.replicas(endpoint).stream()
-              .filter(r -> r.revision() == revision && indexes.contains(r.index()))
-              .toList();
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      for (ReplicaState r : states) {
-        if (r.exitCode() != null) {
-          return new Ready(List.of(), millis, r.index() + " exited with code " + r.exitCode());
-        }
-      }
-      if (states.size() == indexes.size() && states.stream().allMatch(ReplicaState::ready)) {
-        return new Ready(states.stream().map(ReplicaState::url).toList(), millis, null);
-      }
-      if (System.nanoTime() > deadline) {
-        return new Ready(List.of(), millis, "not ready within " + timeout.toSeconds() + " s");
-      }
-      try {
-        Thread.sleep(POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for replicas", e);
-      }
-    }
-  }
-
-  private void advance(Rollout rollout, String state, ObjectNode evidence) {
-    transactions.executeWithoutResult(
-        status -> {
-          Rollout now = repository.rollout(rollout.id()).orElseThrow();
-          if (!now.state().equals(state)
-              && repository.updateRollout(
-                  rollout.id(), state, null, evidence, false, clock.instant())) {
-            events.append(
-                Endpoints.rolloutEvent(
-                    rollout.endpoint(),
-                    rollout.id(),
-                    now.state(),
-                    state,
-                    "revision " + rollout.revision(),
-                    ACTOR,
-                    clock.instant()));
-          }
-        });
-  }
-
-  private void succeed(Rollout rollout, int replicas, ObjectNode evidence) {
-    String reason =
-        "revision " + rollout.revision() + " serves with " + replicas + " ready replicas";
-    transactions.executeWithoutResult(
-        status -> {
-          repository.lock(rollout.endpoint()).orElseThrow();
-          if (!repository.updateRollout(
-              rollout.id(), "SUCCEEDED", reason, evidence, true, clock.instant())) {
-            return;
-          }
-          repository.update(
-              rollout.endpoint(), "ACTIVE", rollout.revision(), replicas, clock.instant());
-          events.append(
-              Endpoints.rolloutEvent(
-                  rollout.endpoint(),
-                  rollout.id(),
-                  rollout.fromRevision() == null ? null : "revision " + rollout.fromRevision(),
-                  "SUCCEEDED",
-                  reason,
-                  ACTOR,
-                  clock.instant()));
-          listeners.orderedStream().forEach(l -> l.ended(rollout, true, reason, evidence));
-        });
-    log.info("Endpoint {} serves revision {} ({})", rollout.endpoint(), rollout.revision(), reason);
-  }
-
-  private void fail(Rollout rollout, String reason, ObjectNode evidence) {
-    EndpointRepository.Row before = repository.find(rollout.endpoint()).orElseThrow();
-    if (before.currentRevision() == null || before.currentRevision() != rollout.revision()) {
-      for (ReplicaState r : backend.replicas(rollout.endpoint())) {
-        if (r.revision() == rollout.revision()) {
-          backend.stopReplica(rollout.endpoint(), r.revision(), r.index());
-        }
-      }
-    }
-    String why =
-        reason
-            + (before.currentRevision() == null
-                ? "; the endpoint serves nothing yet"
-                : "; the endpoint keeps serving revision " + before.currentRevision());
-    transactions.executeWithoutResult(
-        status -> {
-          EndpointRepository.Row row = repository.lock(rollout.endpoint()).orElseThrow();
-          if (!repository.updateRollout(
-              rollout.id(), "ROLLED_BACK", why, evidence, true, clock.instant())) {
-            return;
-          }
-          repository.update(
-              row.name(),
-              row.currentRevision() == null ? "EMPTY" : "ACTIVE",
-              row.currentRevision(),
-              row.desiredReplicas(),
-              clock.instant());
-          events.append(
-              Endpoints.rolloutEvent(
-                  rollout.endpoint(),
-                  rollout.id(),
-                  null,
-                  "ROLLED_BACK",
-                  why,
-                  ACTOR,
-                  clock.instant()));
-          listeners.orderedStream().forEach(l -> l.ended(rollout, false, why, evidence));
-        });
-    log.warn("Rollout {} of endpoint {} rolled back: {}", rollout.id(), rollout.endpoint(), why);
   }
 
   @Override

@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * PostgreSQL session advisory locks on a connection of their own: held while long work runs (a
- * promotion gate, a rollout), released when closed or when the holder's connection dies — so an
- * orchestrator killed mid-work frees its locks at once and another (or the restarted one) goes on.
+ * PostgreSQL session advisory locks on a connection of their own, released when closed or when the
+ * holder's connection dies. Each held lock costs a pooled connection for as long as it is held, so
+ * it is not for work that waits: promotions, rollouts and tasks use row claims ({@link RowClaims}),
+ * which hold no connection between steps.
  */
 @Component
 public class AdvisoryLocks {

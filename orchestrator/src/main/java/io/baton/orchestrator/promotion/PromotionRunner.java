@@ -20,7 +20,7 @@ import io.baton.orchestrator.events.EventLog;
 import io.baton.orchestrator.jobs.Job;
 import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.jobs.JobSpec;
-import io.baton.orchestrator.persistence.AdvisoryLocks;
+import io.baton.orchestrator.persistence.RowClaims;
 import io.baton.orchestrator.pools.PoolCatalog;
 import io.baton.orchestrator.pools.PoolRole;
 import java.time.Clock;
@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +43,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Walks promotions through their gates. Every {@code baton.promotion.reconcile-interval}: a
  * promotion starts for each succeeded job with a promotion block; each unfinished promotion is
- * driven (under an advisory lock, so one orchestrator drives it) gate after gate until it waits
+ * driven (under a row-level claim, so one orchestrator drives it) gate after gate until it waits
  * (for approval, for its rollout) or ends. Each gate is recorded as it starts and as it ends, in
  * its own transaction, so a restarted orchestrator goes on at the first gate without a verdict.
  */
@@ -66,7 +65,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
   private final EndpointProperties endpointProperties;
   private final PromotionProperties properties;
   private final PoolCatalog pools;
-  private final AdvisoryLocks locks;
+  private final RowClaims claims;
   private final TransactionTemplate transactions;
   private final EventLog events;
   private final JsonMapper json;
@@ -86,7 +85,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
       EndpointProperties endpointProperties,
       PromotionProperties properties,
       PoolCatalog pools,
-      AdvisoryLocks locks,
+      RowClaims claims,
       TransactionTemplate transactions,
       EventLog events,
       JsonMapper json,
@@ -103,7 +102,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     this.endpointProperties = endpointProperties;
     this.properties = properties;
     this.pools = pools;
-    this.locks = locks;
+    this.claims = claims;
     this.transactions = transactions;
     this.events = events;
     this.json = json;
@@ -172,13 +171,17 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     return p.state() != PromotionState.ROLLING_OUT || p.rolloutId() == null;
   }
 
+  /**
+   * Takes the promotion's steps while it can advance by itself, under a row-level claim renewed
+   * while it runs: no database connection is held between (or during) steps but each short write.
+   */
   private void driveLocked(UUID id) {
-    Optional<AdvisoryLocks.Held> lock = locks.tryLock("promotion/" + id);
-    if (lock.isEmpty()) {
+    Optional<RowClaims.Held> claim = claims.tryClaim("promotions", id);
+    if (claim.isEmpty()) {
       return;
     }
-    try (AdvisoryLocks.Held held = lock.get()) {
-      while (true) {
+    try (RowClaims.Held held = claim.get()) {
+      while (held.valid()) {
         Promotion p = promotions.find(id).orElseThrow();
         if (!needsWork(p) || !step(p)) {
           return;
@@ -435,38 +438,72 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
 
   // --- PARITY ---------------------------------------------------------------------------------
 
+  /**
+   * One step of PARITY: start the canary replica, or look whether it is ready (false: wait for a
+   * later pass — nothing sleeps, no connection is held), or, once it is, compare its answers to the
+   * golden outputs. The gate's start is persisted; its readiness timeout counts from it.
+   */
   private boolean parity(Promotion p) {
-    Promotion running = begin(p, PromotionState.PARITY);
+    boolean going =
+        p.gate(PromotionState.PARITY.name())
+            .map(g -> Gate.RUNNING.equals(g.verdict()))
+            .orElse(false);
+    Promotion running = going ? p : begin(p, PromotionState.PARITY);
+    Instant started =
+        running.gate(PromotionState.PARITY.name()).map(Gate::startedAt).orElse(clock.instant());
     Checkpoint c = checkpoints.get(p.checkpointId());
     double abs = tolerance(p, true);
     double rel = tolerance(p, false);
     ObjectNode evidence = json.createObjectNode();
     evidence.put("absTolerance", abs);
     evidence.put("relTolerance", rel);
+    String key = canaryKey(p);
     GoldenSet golden;
     try {
       golden = GoldenSet.read(c.goldenFile(), json);
     } catch (GoldenSet.Unreadable e) {
+      inference.stopReplica(key, 1, 0);
       return reject(running, PromotionState.PARITY, evidence, e.getMessage());
     }
     evidence.put("goldenInputs", golden.inputs().length);
-    String key = canaryKey(p);
-    InferenceBackend.Replica canary =
-        rollouts.placeReplica(
-            key, pool(p), 1, 0, p.artifact() == null ? c.file().toString() : p.artifact());
-    evidence.put("node", canary.node());
-    evidence.set("chips", json.valueToTree(canary.chips()));
-    try {
-      inference.ensureReplica(canary);
-      RolloutRunner.Ready ready = rollouts.awaitReady(key, 1, Set.of(0), readinessTimeout(p));
-      evidence.put("readinessMs", ready.millis());
-      if (ready.failure() != null) {
+    Optional<InferenceBackend.ReplicaState> canary =
+        inference.replicas(key).stream()
+            .filter(r -> r.revision() == 1 && r.index() == 0)
+            .findFirst();
+    if (canary.isEmpty()) {
+      inference.ensureReplica(
+          rollouts.placeReplica(
+              key, pool(p), 1, 0, p.artifact() == null ? c.file().toString() : p.artifact()));
+      return false;
+    }
+    InferenceBackend.ReplicaState replica = canary.get();
+    Duration timeout = readinessTimeout(p);
+    evidence.put("node", replica.node());
+    evidence.set("chips", json.valueToTree(replica.chips()));
+    evidence.put("readinessMs", Math.max(0, Duration.between(started, clock.instant()).toMillis()));
+    if (replica.exitCode() != null) {
+      inference.stopReplica(key, 1, 0);
+      return reject(
+          running,
+          PromotionState.PARITY,
+          evidence,
+          "the canary replica 0 exited with code " + replica.exitCode());
+    }
+    if (!replica.ready()) {
+      if (clock.instant().isAfter(started.plus(timeout))) {
+        inference.stopReplica(key, 1, 0);
         return reject(
-            running, PromotionState.PARITY, evidence, "the canary replica " + ready.failure());
+            running,
+            PromotionState.PARITY,
+            evidence,
+            "the canary replica 0 not ready within " + timeout.toSeconds() + " s");
       }
+      return false;
+    }
+    try {
       long asked = System.nanoTime();
       double[][] answers =
-          client.predict(ready.urls().get(0), golden.inputs(), endpointProperties.predictTimeout());
+          client.predict(replica.url(), golden.inputs(), endpointProperties.predictTimeout());
       evidence.put("answerMs", (System.nanoTime() - asked) / 1_000_000);
       Parity.Result result = Parity.compare(golden.outputs(), answers, abs, rel);
       evidence.put("outputs", result.outputs());
