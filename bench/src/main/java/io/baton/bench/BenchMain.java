@@ -11,7 +11,7 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
       System.err.println(
-          "usage: ./bench/run NAME [args]   (NAME: ingest, placement, promotion, faults)");
+          "usage: ./bench/run NAME [args]   (NAME: ingest, placement, promotion, faults, chaos)");
       System.exit(2);
     }
     Path root = Path.of("").toAbsolutePath();
@@ -21,9 +21,12 @@ public final class BenchMain {
       case "placement" -> PlacementBench.run(root, rest);
       case "promotion" -> PromotionBench.run(root, rest);
       case "faults" -> FaultBench.run(root, rest);
+      case "chaos" -> ChaosBench.run(root, rest);
       default -> {
         System.err.println(
-            "unknown benchmark '" + args[0] + "' (known: ingest, placement, promotion, faults)");
+            "unknown benchmark '"
+                + args[0]
+                + "' (known: ingest, placement, promotion, faults, chaos)");
         System.exit(2);
       }
     }

@@ -33,10 +33,30 @@ final class Orchestrator implements AutoCloseable {
   }
 
   static Orchestrator start(Path root, Path dataDir, String... extraArgs) throws Exception {
-    int port;
+    Orchestrator orchestrator =
+        launch(
+            root,
+            dataDir,
+            freePort(),
+            ProcessBuilder.Redirect.to(dataDir.resolveSibling("orchestrator.log").toFile()),
+            List.of(extraArgs));
+    orchestrator.awaitHealthy(Duration.ofSeconds(120));
+    return orchestrator;
+  }
+
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
+      return socket.getLocalPort();
     }
+  }
+
+  /**
+   * Starts the jar on a given port, its output appended to {@code log}, without waiting for it: the
+   * chaos campaign restarts it on the same port and data directory and times the wait itself.
+   */
+  static Orchestrator launch(
+      Path root, Path dataDir, int port, ProcessBuilder.Redirect log, List<String> extraArgs)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx2g");
@@ -54,16 +74,17 @@ final class Orchestrator implements AutoCloseable {
     command.add("--spring.main.banner-mode=off");
     // A benchmark is one identity sending far more than a person would.
     command.add("--baton.security.rate-limits.enabled=false");
-    command.addAll(List.of(extraArgs));
+    command.addAll(extraArgs);
     Files.createDirectories(dataDir);
     Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolveSibling("orchestrator.log").toFile())
-            .start();
-    Orchestrator orchestrator = new Orchestrator(process, dataDir, port);
-    orchestrator.awaitHealthy(Duration.ofSeconds(120));
-    return orchestrator;
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    return new Orchestrator(process, dataDir, port);
+  }
+
+  /** {@code kill -9}: the JVM gets no chance to stop anything. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
   }
 
   URI base() {
@@ -136,7 +157,7 @@ final class Orchestrator implements AutoCloseable {
     return values;
   }
 
-  private void awaitHealthy(Duration timeout) throws Exception {
+  void awaitHealthy(Duration timeout) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
@@ -145,12 +166,14 @@ final class Orchestrator implements AutoCloseable {
       try {
         HttpResponse<String> health =
             http.send(
-                HttpRequest.newBuilder(base().resolve("/actuator/health")).build(),
+                HttpRequest.newBuilder(base().resolve("/actuator/health"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (health.statusCode() == 200) {
           return;
         }
-      } catch (IOException notYet) {
+      } catch (IOException | RuntimeException notYet) {
         // still starting
       }
       Thread.sleep(250);
