@@ -234,8 +234,11 @@ final class ChaosCampaign {
             data,
             port,
             ProcessBuilder.Redirect.appendTo(work.resolve("orchestrator.log").toFile()),
+            // Starts sooner (C1 only, a small heap, the serial collector): a restart is the
+            // failover time of the local backend.
+            List.of("-Xmx768m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
             args);
-    orchestrator.awaitHealthy(Duration.ofSeconds(180));
+    orchestrator.awaitHealthy(Duration.ofSeconds(600));
   }
 
   private void startEdgeAgent() throws Exception {

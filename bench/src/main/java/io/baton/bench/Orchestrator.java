@@ -39,6 +39,7 @@ final class Orchestrator implements AutoCloseable {
             dataDir,
             freePort(),
             ProcessBuilder.Redirect.to(dataDir.resolveSibling("orchestrator.log").toFile()),
+            List.of(),
             List.of(extraArgs));
     orchestrator.awaitHealthy(Duration.ofSeconds(120));
     return orchestrator;
@@ -55,11 +56,17 @@ final class Orchestrator implements AutoCloseable {
    * chaos campaign restarts it on the same port and data directory and times the wait itself.
    */
   static Orchestrator launch(
-      Path root, Path dataDir, int port, ProcessBuilder.Redirect log, List<String> extraArgs)
+      Path root,
+      Path dataDir,
+      int port,
+      ProcessBuilder.Redirect log,
+      List<String> jvmArgs,
+      List<String> extraArgs)
       throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx2g");
+    command.addAll(jvmArgs);
     // Extra JVM options, e.g. a flight recording: BATON_BENCH_JVM_OPTS="-XX:StartFlightRecording=…"
     String jvmOptions = System.getenv("BATON_BENCH_JVM_OPTS");
     if (jvmOptions != null && !jvmOptions.isBlank()) {
