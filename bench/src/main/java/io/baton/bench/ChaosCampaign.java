@@ -364,14 +364,16 @@ final class ChaosCampaign {
         long t0 = System.nanoTime();
         link.cut();
         Thread.sleep(2 * NODE_TIMEOUT.toMillis());
-        boolean lost = nodeWent(EDGE, "LOST", cutAt);
         link.heal();
-        Instant healedAt = Instant.now();
+        // The sweep that marks it LOST may run late on a busy machine: it must have happened
+        // since the cut, and the node must report again (READY or whatever it was) after it.
+        boolean lost = false;
         boolean back = false;
-        Instant until = Instant.now().plusSeconds(15);
-        while (!back && Instant.now().isBefore(until)) {
-          back = nodeState(EDGE).filter(s -> !s.equals("LOST")).isPresent();
-          if (!back) {
+        Instant until = Instant.now().plusSeconds(20);
+        while (!(lost && back) && Instant.now().isBefore(until)) {
+          lost = nodeWent(EDGE, "LOST", cutAt);
+          back = lost && nodeState(EDGE).filter(s -> !s.equals("LOST")).isPresent();
+          if (!(lost && back)) {
             Thread.sleep(200);
           }
         }
@@ -384,9 +386,7 @@ final class ChaosCampaign {
             ms,
             (lost ? "node LOST" : "node NOT marked LOST")
                 + ", "
-                + (back
-                    ? "reporting again after heal"
-                    : "still LOST 15 s after heal at " + healedAt));
+                + (back ? "reporting again after the heal" : "not back 20 s after the heal"));
       }
       default -> throw new IllegalStateException();
     }

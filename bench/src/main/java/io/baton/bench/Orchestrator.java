@@ -83,8 +83,14 @@ final class Orchestrator implements AutoCloseable {
     command.add("--baton.security.rate-limits.enabled=false");
     command.addAll(extraArgs);
     Files.createDirectories(dataDir);
+    // In the repository's root: the local backend's BATON_LOCAL_ROOT is its working directory
+    // (where ranks find examples/target/baton-examples.jar), whoever starts it.
     Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        new ProcessBuilder(command)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log)
+            .start();
     return new Orchestrator(process, dataDir, port);
   }
 

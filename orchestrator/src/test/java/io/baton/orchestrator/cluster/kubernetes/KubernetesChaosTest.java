@@ -15,7 +15,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,13 +36,13 @@ import org.junit.jupiter.api.Test;
  * The Kubernetes part of the chaos campaign ({@code ./bench/run chaos} drives the local backend in
  * real processes; an orchestrator child process cannot reach an in-test mock API server, so this
  * part runs in process): the {@link KubernetesBackend} launches, relaunches, repeats launches of
- * and stops training attempts the way the job runner does (a failed call is tried again on the
- * next pass) against the CRUD mock API server while a seeded dispatcher answers a share of the
- * calls with 409 conflicts, 500/503 errors, answers lost after the change was applied, timeouts
- * (the change applied, the answer later than the client waits) and broken watches (500 and 410
- * Gone). Then, from the API server's own store: no attempt's Job was created twice, every live
- * attempt has its Job, no stopped attempt's Job is left, and every Service and Secret is owned by
- * its attempt's Job (so the garbage collector removes it with the Job).
+ * and stops training attempts the way the job runner does (a failed call is tried again on the next
+ * pass) against the CRUD mock API server while a seeded dispatcher answers a share of the calls
+ * with 409 conflicts, 500/503 errors, answers lost after the change was applied, timeouts (the
+ * change applied, the answer later than the client waits) and broken watches (500 and 410 Gone).
+ * Then, from the API server's own store: no attempt's Job was created twice, every live attempt has
+ * its Job, no stopped attempt's Job is left, and every Service and Secret is owned by its attempt's
+ * Job (so the garbage collector removes it with the Job).
  */
 class KubernetesChaosTest {
 
@@ -69,7 +68,7 @@ class KubernetesChaosTest {
             .withConfig(
                 new ConfigBuilder(plain.getConfiguration())
                     .withRequestRetryBackoffLimit(0)
-                    .withRequestTimeout(1_000)
+                    .withRequestTimeout(3_000)
                     .build())
             .build();
     plain.close();
@@ -133,8 +132,7 @@ class KubernetesChaosTest {
         .as("the live attempts' Jobs and no other (stopped: " + stopped + ")")
         .containsExactlyInAnyOrderElementsOf(expected);
     List<HasMetadata> owned = new ArrayList<>();
-    owned.addAll(
-        client.services().inNamespace(NAMESPACE).withLabel(Names.JOB).list().getItems());
+    owned.addAll(client.services().inNamespace(NAMESPACE).withLabel(Names.JOB).list().getItems());
     owned.addAll(client.secrets().inNamespace(NAMESPACE).withLabel(Names.JOB).list().getItems());
     assertThat(owned)
         .allSatisfy(
@@ -224,7 +222,7 @@ class KubernetesChaosTest {
         // Applied, and answered after the client stopped waiting.
         MockResponse late = counted(request, super.dispatch(request));
         note("timeout");
-        return late.setBodyDelay(1_500, TimeUnit.MILLISECONDS);
+        return late.setBodyDelay(4_000, TimeUnit.MILLISECONDS);
       }
       if (method.equals("POST") && roll < 18) {
         return fail(409, "409");
@@ -236,7 +234,8 @@ class KubernetesChaosTest {
       if (request.getMethod().equals("POST")
           && response.code() == 201
           && JOBS.matcher(request.getPath().replaceAll("\\?.*", "")).find()) {
-        Matcher name = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"").matcher(request.getUtf8Body());
+        Matcher name =
+            Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"").matcher(request.getUtf8Body());
         if (name.find()) {
           jobCreates.computeIfAbsent(name.group(1), k -> new AtomicInteger()).incrementAndGet();
         }
