@@ -42,6 +42,15 @@ class ChaosCampaignIT {
         .extracting(ChaosCampaign.Injection::kind)
         .contains(ChaosCampaign.Kind.ORCHESTRATOR_KILL, ChaosCampaign.Kind.POSTGRES_CUT);
     assertThat(result.accepted()).isPositive();
+    assertThat(result.jobStates()).as("jobs finish, not only fail").containsKey("SUCCEEDED");
+    assertThat(result.injections())
+        .filteredOn(i -> i.kind() == ChaosCampaign.Kind.AGENT_CUT)
+        .isNotEmpty()
+        .allSatisfy(
+            cut ->
+                assertThat(cut.outcome())
+                    .as("the cut-off node goes LOST and reports again once healed")
+                    .isEqualTo("node LOST, reporting again after the heal"));
     assertThat(result.findings().violations())
         .as(report)
         .allSatisfy((check, found) -> assertThat(found).as(check).isEmpty());
