@@ -153,8 +153,9 @@ final class ChaosCampaign {
         done.add(injection);
         log.accept(
             String.format(
-                "injection %3d %-18s %-13s recovered in %6d ms: %s",
+                "injection %3d at %7d ms %-18s %-13s recovered in %6d ms: %s",
                 n,
+                injection.atMs(),
                 injection.kind(),
                 injection.moment(),
                 injection.recoveryMs(),
@@ -360,20 +361,35 @@ final class ChaosCampaign {
         return new Injection(n, kind, "under load", at, ms, cut + " connections terminated");
       }
       case AGENT_CUT -> {
+        // After an orchestrator restart the agent may still be backing off (the node LOST
+        // already): the cut starts once the node reports again, 90 s at most.
+        Instant reporting = Instant.now().plusSeconds(90);
+        while (nodeState(EDGE).filter(s -> !s.equals("LOST")).isEmpty()
+            && Instant.now().isBefore(reporting)) {
+          Thread.sleep(200);
+        }
         Instant cutAt = Instant.now();
         long t0 = System.nanoTime();
         link.cut();
+        // Cut for twice the node timeout, and on until the orchestrator has marked the node LOST
+        // (its sweep may run late on a busy machine), 30 s at most.
         Thread.sleep(2 * NODE_TIMEOUT.toMillis());
-        link.heal();
-        // The sweep that marks it LOST may run late on a busy machine: it must have happened
-        // since the cut, and the node must report again (READY or whatever it was) after it.
-        boolean lost = false;
-        boolean back = false;
-        Instant until = Instant.now().plusSeconds(20);
-        while (!(lost && back) && Instant.now().isBefore(until)) {
+        Instant cutUntil = cutAt.plusSeconds(30);
+        boolean lost = nodeWent(EDGE, "LOST", cutAt);
+        while (!lost && Instant.now().isBefore(cutUntil)) {
+          Thread.sleep(200);
           lost = nodeWent(EDGE, "LOST", cutAt);
-          back = lost && nodeState(EDGE).filter(s -> !s.equals("LOST")).isPresent();
-          if (!(lost && back)) {
+        }
+        link.heal();
+        if (!lost && nodeState(EDGE).filter(s -> s.equals("LOST")).isPresent()) {
+          return new Injection(
+              n, kind, "skipped", at, 0, "node LOST before the cut (agent backing off)");
+        }
+        boolean back = false;
+        Instant until = Instant.now().plusSeconds(60);
+        while (lost && !back && Instant.now().isBefore(until)) {
+          back = nodeState(EDGE).filter(s -> !s.equals("LOST")).isPresent();
+          if (!back) {
             Thread.sleep(200);
           }
         }
@@ -384,9 +400,9 @@ final class ChaosCampaign {
             "2 × " + NODE_TIMEOUT.toSeconds() + " s",
             at,
             ms,
-            (lost ? "node LOST" : "node NOT marked LOST")
+            (lost ? "node LOST" : "node NOT marked LOST in 30 s")
                 + ", "
-                + (back ? "reporting again after the heal" : "not back 20 s after the heal"));
+                + (back ? "reporting again after the heal" : "not back 60 s after the heal"));
       }
       default -> throw new IllegalStateException();
     }
