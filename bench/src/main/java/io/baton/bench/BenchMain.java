@@ -11,7 +11,7 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
       System.err.println(
-          "usage: ./bench/run NAME [args]   (NAME: ingest, submit, placement, promotion, faults)");
+          "usage: ./bench/run NAME [args]   (NAME: ingest, submit, placement, promotion, faults, chaos)");
       System.exit(2);
     }
     Path root = Path.of("").toAbsolutePath();
@@ -22,11 +22,12 @@ public final class BenchMain {
       case "placement" -> PlacementBench.run(root, rest);
       case "promotion" -> PromotionBench.run(root, rest);
       case "faults" -> FaultBench.run(root, rest);
+      case "chaos" -> ChaosBench.run(root, rest);
       default -> {
         System.err.println(
             "unknown benchmark '"
                 + args[0]
-                + "' (known: ingest, submit, placement, promotion, faults)");
+                + "' (known: ingest, submit, placement, promotion, faults, chaos)");
         System.exit(2);
       }
     }

@@ -33,13 +33,46 @@ final class Orchestrator implements AutoCloseable {
   }
 
   static Orchestrator start(Path root, Path dataDir, String... extraArgs) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
+    Orchestrator orchestrator =
+        launch(
+            root,
+            dataDir,
+            freePort(),
+            ProcessBuilder.Redirect.to(dataDir.resolveSibling("orchestrator.log").toFile()),
+            List.of(),
+            List.of(extraArgs));
+    try {
+      orchestrator.awaitHealthy(Duration.ofSeconds(120));
+    } catch (Exception | Error e) {
+      // Not left running (with its PostgreSQL) after the benchmark gave up on it.
+      orchestrator.close();
+      throw e;
     }
+    return orchestrator;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /**
+   * Starts the jar on a given port, its output appended to {@code log}, without waiting for it: the
+   * chaos campaign restarts it on the same port and data directory and times the wait itself.
+   */
+  static Orchestrator launch(
+      Path root,
+      Path dataDir,
+      int port,
+      ProcessBuilder.Redirect log,
+      List<String> jvmArgs,
+      List<String> extraArgs)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx2g");
+    command.addAll(jvmArgs);
     // Extra JVM options, e.g. a flight recording: BATON_BENCH_JVM_OPTS="-XX:StartFlightRecording=…"
     String jvmOptions = System.getenv("BATON_BENCH_JVM_OPTS");
     if (jvmOptions != null && !jvmOptions.isBlank()) {
@@ -54,22 +87,23 @@ final class Orchestrator implements AutoCloseable {
     command.add("--spring.main.banner-mode=off");
     // A benchmark is one identity sending far more than a person would.
     command.add("--baton.security.rate-limits.enabled=false");
-    command.addAll(List.of(extraArgs));
+    command.addAll(extraArgs);
     Files.createDirectories(dataDir);
+    // In the repository's root: the local backend's BATON_LOCAL_ROOT is its working directory
+    // (where ranks find examples/target/baton-examples.jar), whoever starts it.
     Process process =
         new ProcessBuilder(command)
+            .directory(root.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolveSibling("orchestrator.log").toFile())
+            .redirectOutput(log)
             .start();
-    Orchestrator orchestrator = new Orchestrator(process, dataDir, port);
-    try {
-      orchestrator.awaitHealthy(Duration.ofSeconds(120));
-    } catch (Exception | Error e) {
-      // Not left running (with its PostgreSQL) after the benchmark gave up on it.
-      orchestrator.close();
-      throw e;
-    }
-    return orchestrator;
+    return new Orchestrator(process, dataDir, port);
+  }
+
+  /** {@code kill -9}: the JVM gets no chance to stop anything. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
   }
 
   URI base() {
@@ -142,7 +176,7 @@ final class Orchestrator implements AutoCloseable {
     return values;
   }
 
-  private void awaitHealthy(Duration timeout) throws Exception {
+  void awaitHealthy(Duration timeout) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
@@ -151,12 +185,14 @@ final class Orchestrator implements AutoCloseable {
       try {
         HttpResponse<String> health =
             http.send(
-                HttpRequest.newBuilder(base().resolve("/actuator/health")).build(),
+                HttpRequest.newBuilder(base().resolve("/actuator/health"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (health.statusCode() == 200) {
           return;
         }
-      } catch (IOException notYet) {
+      } catch (IOException | RuntimeException notYet) {
         // still starting
       }
       Thread.sleep(250);

@@ -1,0 +1,167 @@
+package io.baton.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The backend's own record of what runs: the processes in {@code /proc} whose environment carries
+ * Baton's launch markers ({@code BATON_JOB_ID}/{@code BATON_ATTEMPT}/{@code BATON_RANK} for ranks,
+ * {@code BATON_ENDPOINT}/{@code BATON_REVISION}/{@code BATON_REPLICA} for replicas) or whose
+ * environment or working directory names the campaign's data directory. Sampled all along the
+ * campaign to see launches, and once at the end to find orphans.
+ */
+final class ChaosProcesses {
+
+  private final String dataDir;
+  private final Map<String, ChaosInvariants.RankSighting> sightings = new LinkedHashMap<>();
+
+  ChaosProcesses(Path dataDir) {
+    this.dataDir = dataDir.toAbsolutePath().toString();
+  }
+
+  /** One process of ours as {@code /proc} shows it. */
+  record Seen(long pid, long startTicks, Map<String, String> env, String command) {}
+
+  /** Every live process that carries the data directory or a Baton launch marker for it. */
+  List<Seen> scan() {
+    List<Seen> seen = new ArrayList<>();
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path proc : procs) {
+        Seen s = read(proc);
+        if (s != null) {
+          seen.add(s);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc", e);
+    }
+    return seen;
+  }
+
+  private Seen read(Path proc) {
+    try {
+      byte[] raw = Files.readAllBytes(proc.resolve("environ"));
+      String environ = new String(raw, StandardCharsets.UTF_8);
+      String cwd = "";
+      try {
+        cwd = Files.readSymbolicLink(proc.resolve("cwd")).toString();
+      } catch (IOException | UnsupportedOperationException ignored) {
+        // gone, or not ours
+      }
+      if (!environ.contains(dataDir) && !cwd.startsWith(dataDir)) {
+        return null;
+      }
+      String stat = Files.readString(proc.resolve("stat"));
+      // Fields after the command (which may hold spaces) start after the last ')'.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      if (fields[0].equals("Z")) {
+        return null;
+      }
+      long start = Long.parseLong(fields[19]);
+      Map<String, String> env = new HashMap<>();
+      for (String entry : environ.split("\0")) {
+        int eq = entry.indexOf('=');
+        if (eq > 0 && entry.startsWith("BATON_")) {
+          env.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+      }
+      String command =
+          new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+              .replace('\0', ' ')
+              .trim();
+      return new Seen(Long.parseLong(proc.getFileName().toString()), start, env, command);
+    } catch (IOException | RuntimeException gone) {
+      return null;
+    }
+  }
+
+  /** Samples the ranks alive now into the campaign's sightings. */
+  synchronized void sample(Instant now) {
+    for (Seen s : scan()) {
+      String job = s.env().get("BATON_JOB_ID");
+      if (job == null) {
+        continue;
+      }
+      try {
+        UUID jobId = UUID.fromString(job);
+        int attempt = Integer.parseInt(s.env().getOrDefault("BATON_ATTEMPT", "-1"));
+        int rank = Integer.parseInt(s.env().getOrDefault("BATON_RANK", "-1"));
+        String key = s.pid() + "@" + s.startTicks();
+        ChaosInvariants.RankSighting before = sightings.get(key);
+        sightings.put(
+            key,
+            new ChaosInvariants.RankSighting(
+                jobId,
+                attempt,
+                rank,
+                s.pid(),
+                s.startTicks(),
+                before == null ? now : before.first(),
+                now));
+      } catch (IllegalArgumentException malformed) {
+        // not a rank Baton launched
+      }
+    }
+  }
+
+  synchronized List<ChaosInvariants.RankSighting> sightings() {
+    return List.copyOf(sightings.values());
+  }
+
+  /** The processes left now, as the orphan check reads them ({@code except}: the bench's own). */
+  List<ChaosInvariants.Leftover> leftovers(java.util.Set<Long> except) {
+    List<ChaosInvariants.Leftover> left = new ArrayList<>();
+    for (Seen s : scan()) {
+      if (except.contains(s.pid())) {
+        continue;
+      }
+      Map<String, String> env = s.env();
+      left.add(
+          new ChaosInvariants.Leftover(
+              s.pid(),
+              uuid(env.get("BATON_JOB_ID")),
+              integer(env.get("BATON_ATTEMPT")),
+              integer(env.get("BATON_RANK")),
+              env.get("BATON_ENDPOINT"),
+              integer(env.get("BATON_REVISION")),
+              integer(env.get("BATON_REPLICA")),
+              s.command()));
+    }
+    return left;
+  }
+
+  /** Kills whatever is left (after the checks: the campaign leaves the machine as it found it). */
+  void killAll(java.util.Set<Long> except) {
+    for (Seen s : scan()) {
+      if (!except.contains(s.pid())) {
+        ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  private static UUID uuid(String text) {
+    try {
+      return text == null ? null : UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Integer integer(String text) {
+    try {
+      return text == null ? null : Integer.valueOf(text);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}
