@@ -95,14 +95,27 @@ public final class Planner {
     return new Plan(placements, pending, reservations);
   }
 
-  /** The best nodes for the job, preferring one topology group; empty when it does not fit. */
+  /**
+   * The best nodes for the job, preferring one topology group; empty when it does not fit. The
+   * nodes a job failed on are avoided while others fit, never a reason to wait: a node or chip that
+   * is really bad is out of service for everyone (chip health, the fault policy's isolation), and a
+   * job must not wait forever because every node of a small pool once failed under it.
+   */
   private static Optional<List<String>> choose(Waiting job, FreeChips free) {
+    Optional<List<String>> avoiding = choose(job, free, job.excludedNodes());
+    if (avoiding.isPresent() || job.excludedNodes().isEmpty()) {
+      return avoiding;
+    }
+    return choose(job, free, Set.of());
+  }
+
+  private static Optional<List<String>> choose(Waiting job, FreeChips free, Set<String> avoid) {
     if (job.nodes() == 1) {
-      return free.best(job.pool(), job.chipsPerNode(), job.excludedNodes()).map(List::of);
+      return free.best(job.pool(), job.chipsPerNode(), avoid).map(List::of);
     }
     List<NodeFree> candidates =
         free.nodesOf(job.pool()).stream()
-            .filter(n -> !job.excludedNodes().contains(n.name()))
+            .filter(n -> !avoid.contains(n.name()))
             .filter(n -> !free.isReserved(n.name()))
             .filter(n -> free.free(n.name()).size() >= job.chipsPerNode())
             .toList();
@@ -209,7 +222,7 @@ public final class Planner {
         reserved++;
       }
     }
-    int fitting = free.countAtLeast(job.pool(), c) - excluded;
+    int fitting = free.countAtLeast(job.pool(), c);
     StringBuilder text =
         new StringBuilder()
             .append(fitting)
@@ -220,7 +233,7 @@ public final class Planner {
       text.append(", ").append(reserved).append(" more reserved for earlier jobs");
     }
     if (excluded > 0) {
-      text.append(", ").append(excluded).append(" more excluded after faults");
+      text.append(" (").append(excluded).append(" of them avoided after this job's faults)");
     }
     return text.toString();
   }

@@ -450,14 +450,35 @@ class PlannerTest {
   }
 
   @Test
-  void excludedNodesAreAvoided() {
+  void nodesAJobFailedOnAreAvoidedWhileOthersFit() {
     Waiting resumed = aJob().excluding("a").build();
 
     Plan plan = plan(List.of(node("a", "g", 8), node("b", "g", 8)), List.of(resumed));
-    Plan blocked = plan(List.of(node("a", "g", 8)), List.of(resumed));
 
     assertThat(nodesOf(plan, resumed)).containsExactly("b");
-    assertThat(blocked.pending().get(resumed.id())).contains("1 more excluded after faults");
+  }
+
+  @Test
+  void nodesAJobFailedOnAreNeverAReasonToWait() {
+    Waiting resumed = aJob().excluding("a").build();
+    Waiting gang = aJob().nodes(2).excluding("a", "b").build();
+
+    Plan single = plan(List.of(node("a", "g", 8)), List.of(resumed));
+    Plan both = plan(List.of(node("a", "g", 8), node("b", "g", 8)), List.of(gang));
+
+    assertThat(nodesOf(single, resumed)).containsExactly("a");
+    assertThat(nodesOf(both, gang)).containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void aWaitingJobsReasonSaysWhichFittingNodesItAvoids() {
+    Waiting gang = aJob().nodes(3).excluding("a").build();
+
+    Plan plan = plan(List.of(node("a", "g", 8), node("b", "g", 8)), List.of(gang));
+
+    assertThat(plan.pending().get(gang.id()))
+        .contains(
+            "2 nodes have 8 schedulable chips free (1 of them avoided after this job's faults)");
   }
 
   @Test
