@@ -41,7 +41,7 @@ public class JobRunner implements SmartLifecycle {
   private final ObjectProvider<SchedulerTriggers> scheduler;
   private final StragglerWatch stragglers;
   private final Clock clock;
-  private final ReconcileLoop loop = new ReconcileLoop("baton-job-runner", this::reconcileAll);
+  private final ReconcileLoop loop;
 
   JobRunner(
       ClusterBackend backend,
@@ -53,7 +53,8 @@ public class JobRunner implements SmartLifecycle {
       TransactionTemplate transactions,
       ObjectProvider<SchedulerTriggers> scheduler,
       StragglerWatch stragglers,
-      Clock clock) {
+      Clock clock,
+      ReconcileLoops loops) {
     this.backend = backend;
     this.jobs = jobs;
     this.lifecycle = lifecycle;
@@ -64,6 +65,7 @@ public class JobRunner implements SmartLifecycle {
     this.scheduler = scheduler;
     this.stragglers = stragglers;
     this.clock = clock;
+    this.loop = loops.owned("baton-job-runner", this::reconcileAll);
   }
 
   @EventListener

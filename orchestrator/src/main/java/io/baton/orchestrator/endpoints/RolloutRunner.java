@@ -3,6 +3,7 @@ package io.baton.orchestrator.endpoints;
 import io.baton.orchestrator.cluster.InferenceBackend;
 import io.baton.orchestrator.cluster.InferenceBackend.ReplicaState;
 import io.baton.orchestrator.cluster.ReconcileLoop;
+import io.baton.orchestrator.cluster.ReconcileLoops;
 import io.baton.orchestrator.persistence.AdvisoryLocks;
 import io.baton.orchestrator.pools.Node;
 import io.baton.orchestrator.pools.NodeRepository;
@@ -53,7 +54,7 @@ public class RolloutRunner implements SmartLifecycle {
   private final io.baton.orchestrator.events.EventLog events;
   private final JsonMapper json;
   private final Clock clock;
-  private final ReconcileLoop loop = new ReconcileLoop("baton-endpoints", this::reconcileAll);
+  private final ReconcileLoop loop;
 
   RolloutRunner(
       EndpointRepository repository,
@@ -67,7 +68,8 @@ public class RolloutRunner implements SmartLifecycle {
       ObjectProvider<RolloutListener> listeners,
       io.baton.orchestrator.events.EventLog events,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      ReconcileLoops loops) {
     this.repository = repository;
     this.backend = backend;
     this.nodes = nodes;
@@ -80,6 +82,7 @@ public class RolloutRunner implements SmartLifecycle {
     this.events = events;
     this.json = json;
     this.clock = clock;
+    this.loop = loops.owned("baton-endpoints", this::reconcileAll);
   }
 
   /** Reconciles soon, outside the regular interval. */

@@ -27,7 +27,9 @@ class EmbeddedPostgresConfiguration {
         properties.embeddedPostgres().startupTimeout());
   }
 
+  /** Sized like an external database's pool: {@code spring.datasource.hikari.*} applies. */
   @Bean(destroyMethod = "close")
+  @org.springframework.boot.context.properties.ConfigurationProperties("spring.datasource.hikari")
   DataSource dataSource(EmbeddedDatabase database) {
     HikariDataSource dataSource = new HikariDataSource();
     dataSource.setJdbcUrl(database.jdbcUrl());
