@@ -157,7 +157,11 @@ public class KubernetesLease implements Leadership, SmartLifecycle {
                         new LeaderCallbacks(
                             this::startedLeading,
                             this::stoppedLeading,
-                            leader -> log.info("Lease {}: led by {}", properties.lease(), leader)))
+                            leader -> {
+                              if (leader != null) {
+                                log.info("Lease {}: led by {}", properties.lease(), leader);
+                              }
+                            }))
                     .withReleaseOnCancel()
                     .build())
             .build()
