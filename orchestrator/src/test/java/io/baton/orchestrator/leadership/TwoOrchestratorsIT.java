@@ -49,11 +49,9 @@ class TwoOrchestratorsIT {
       Path.of("..", "examples", "target", "baton-examples.jar").toAbsolutePath();
 
   @TempDir Path tmp;
-  static Instant T0;
 
   @Test
   void aJobWithAFaultAndAPromotionFinishesOnceAcrossTheOwnersDeath() throws Exception {
-    T0 = Instant.now();
     String token = "baton_admin_" + UUID.randomUUID().toString().replace("-", "");
     try (EmbeddedDatabase database =
         EmbeddedDatabase.start(tmp.resolve("db"), 0, Duration.ofSeconds(60))) {
@@ -75,7 +73,6 @@ class TwoOrchestratorsIT {
           OrchestratorProcess b = OrchestratorProcess.start(dirB, "b", args)) {
         a.awaitHealthy(START);
         b.awaitHealthy(START);
-        System.err.println("TIMING healthy " + java.time.Duration.between(T0, Instant.now()));
         Api apiA = new Api(port(a), token);
         Api apiB = new Api(port(b), token);
         assertThat(leads(apiA) ^ leads(apiB)).as("exactly one leads").isTrue();
@@ -88,18 +85,15 @@ class TwoOrchestratorsIT {
         // Submitted to the replica that does not lead: any replica takes requests.
         String jobId = otherApi.submitJob(trainingSpec());
         JsonNode first = await(ownerApi, "/api/v1/jobs/" + jobId, running(1), owner);
-        System.err.println("TIMING running1 " + java.time.Duration.between(T0, Instant.now()));
 
         ownerApi.injectChipFault(first.at("/placement/0/node").asString(), 0);
         await(ownerApi, "/api/v1/jobs/" + jobId, running(2), owner);
-        System.err.println("TIMING running2 " + java.time.Duration.between(T0, Instant.now()));
 
         owner.kill();
         Instant killed = Instant.now();
         awaitLeader(otherApi, other);
         Duration failover = Duration.between(killed, Instant.now());
         assertThat(failover).as("failover").isLessThanOrEqualTo(FAILOVER_BOUND);
-        System.err.println("TIMING failover " + java.time.Duration.between(T0, Instant.now()));
 
         JsonNode done =
             await(
@@ -109,7 +103,6 @@ class TwoOrchestratorsIT {
                 other);
         assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         int attempts = done.get("attempt").asInt();
-        System.err.println("TIMING succeeded " + java.time.Duration.between(T0, Instant.now()));
         assertThat(attempts)
             .as("fault and failover each cost one attempt")
             .isGreaterThanOrEqualTo(3);
@@ -124,7 +117,6 @@ class TwoOrchestratorsIT {
                             .contains(p.at("/items/0/state").asString()),
                 other);
         assertThat(promoted.get("items")).hasSize(1);
-        System.err.println("TIMING promoted " + java.time.Duration.between(T0, Instant.now()));
         assertThat(promoted.at("/items/0/state").asString())
             .as(promoted.toString())
             .isEqualTo("ACTIVE");
