@@ -37,6 +37,7 @@ public class KubernetesLease implements Leadership, SmartLifecycle {
   private volatile LeaseTerm term;
   private volatile ScheduledExecutorService renewer;
   private volatile CompletableFuture<?> election;
+  private volatile boolean running;
 
   public KubernetesLease(
       KubernetesClient client,
@@ -142,8 +143,20 @@ public class KubernetesLease implements Leadership, SmartLifecycle {
             });
     long every = properties.renewInterval().toMillis();
     renewer.scheduleWithFixedDelay(this::renewFence, every, every, TimeUnit.MILLISECONDS);
+    running = true;
+    elect();
+  }
+
+  /**
+   * Runs one election; Fabric8's elector ends once this replica lost the lease it held (a renewal
+   * failed past the deadline), so another one begins — unless this replica stops.
+   */
+  private synchronized void elect() {
+    if (!running) {
+      return;
+    }
     Duration renewDeadline = properties.leaseDuration().minus(properties.renewInterval());
-    election =
+    CompletableFuture<?> started =
         client
             .leaderElector()
             .withConfig(
@@ -166,12 +179,25 @@ public class KubernetesLease implements Leadership, SmartLifecycle {
                     .build())
             .build()
             .start();
+    election = started;
+    started.whenComplete(
+        (result, error) -> {
+          ScheduledExecutorService current = renewer;
+          if (running && current != null && !current.isShutdown()) {
+            current.schedule(
+                this::elect, properties.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
+          }
+        });
   }
 
   @Override
   public void stop() {
-    CompletableFuture<?> current = election;
-    election = null;
+    CompletableFuture<?> current;
+    synchronized (this) {
+      running = false;
+      current = election;
+      election = null;
+    }
     Optional<Fence> held = fence();
     if (current != null) {
       current.cancel(true);
@@ -193,7 +219,7 @@ public class KubernetesLease implements Leadership, SmartLifecycle {
 
   @Override
   public boolean isRunning() {
-    return election != null;
+    return running;
   }
 
   @Override
