@@ -7,6 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +42,18 @@ public class SingleInstance implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(SingleInstance.class);
 
-  private final Connection connection;
+  private final DataSource dataSource;
+  private volatile Connection connection;
+  private final ScheduledExecutorService watch =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "baton-single-instance");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   SingleInstance(DataSource dataSource) {
+    this.dataSource = dataSource;
     Connection opened = open(dataSource);
     try {
       if (!tryLock(opened)) {
@@ -55,6 +67,32 @@ public class SingleInstance implements DisposableBean {
     }
     this.connection = opened;
     log.debug("Holding the local backend's single-instance lock");
+    watch.scheduleWithFixedDelay(this::retake, 5, 5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A database restart (or a cut connection) ends the lock's session: take the lock again on a new
+   * connection as soon as the database answers.
+   */
+  private void retake() {
+    if (held()) {
+      return;
+    }
+    close(connection);
+    try {
+      Connection opened = open(dataSource);
+      if (tryLock(opened)) {
+        connection = opened;
+        log.info("Took the local backend's single-instance lock again after losing its session");
+      } else {
+        close(opened);
+        log.error(
+            "Another Baton instance on the local backend took this database's lock while this one"
+                + " had lost its connection; stop one of them");
+      }
+    } catch (RuntimeException | SQLException e) {
+      log.debug("Single-instance lock not retaken yet: {}", e.toString());
+    }
   }
 
   /** A connection outside the pool: the pool may close and replace its own at any time. */
@@ -109,6 +147,7 @@ public class SingleInstance implements DisposableBean {
 
   @Override
   public void destroy() {
+    watch.shutdownNow();
     close(connection);
   }
 
