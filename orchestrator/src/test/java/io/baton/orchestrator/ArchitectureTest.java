@@ -55,7 +55,8 @@ class ArchitectureTest {
             "retention",
             "goodput",
             "faults",
-            "isolation");
+            "isolation",
+            "leadership");
     Path root = SOURCES.resolve("io/baton/orchestrator");
     try (Stream<Path> files = Files.walk(root)) {
       List<String> misplaced =

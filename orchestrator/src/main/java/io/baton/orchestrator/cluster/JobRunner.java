@@ -46,7 +46,7 @@ public class JobRunner implements SmartLifecycle {
   private final ObjectProvider<SchedulerTriggers> scheduler;
   private final StragglerWatch stragglers;
   private final Clock clock;
-  private final ReconcileLoop loop = new ReconcileLoop("baton-job-runner", this::reconcileAll);
+  private final ReconcileLoop loop;
 
   JobRunner(
       ClusterBackend backend,
@@ -59,7 +59,8 @@ public class JobRunner implements SmartLifecycle {
       TransactionTemplate transactions,
       ObjectProvider<SchedulerTriggers> scheduler,
       StragglerWatch stragglers,
-      Clock clock) {
+      Clock clock,
+      ReconcileLoops loops) {
     this.backend = backend;
     this.jobs = jobs;
     this.lifecycle = lifecycle;
@@ -71,6 +72,7 @@ public class JobRunner implements SmartLifecycle {
     this.scheduler = scheduler;
     this.stragglers = stragglers;
     this.clock = clock;
+    this.loop = loops.owned("baton-job-runner", this::reconcileAll);
   }
 
   @EventListener

@@ -1,13 +1,20 @@
 package io.baton.orchestrator.cluster;
 
+import io.baton.orchestrator.leadership.Fence;
+import io.baton.orchestrator.leadership.Fences;
+import io.baton.orchestrator.leadership.Leadership;
+import io.baton.orchestrator.leadership.LeaseLost;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -15,8 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The threads of a reconciler: one pass every interval (and at once when kicked) on a thread of its
- * own, and long per-item work (a promotion's gates, a rollout) on driver threads, at most one
- * driver per item at a time. A pass or a driver that throws is logged and tried again later.
+ * own, and long per-item work (a promotion's gates, a rollout) on a bounded pool of driver threads,
+ * at most one driver per item at a time (items beyond the pool wait their turn). A pass or a driver
+ * that throws is logged and tried again later.
+ *
+ * <p>An <em>owned</em> loop (made by {@link ReconcileLoops#owned}) passes only while this replica
+ * leads, with the lease's {@link Fence} bound to the pass's thread and to the drivers it starts, so
+ * the writes they make are refused once another replica took over.
  */
 public final class ReconcileLoop {
 
@@ -24,24 +36,47 @@ public final class ReconcileLoop {
 
   private final String name;
   private final Runnable pass;
+  private final Leadership owner;
+  private final int maxDrivers;
   private final Set<UUID> driving = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean kicked = new AtomicBoolean();
   private volatile ScheduledExecutorService loop;
   private volatile ExecutorService drivers;
 
   /**
+   * A loop that runs on every replica, with at most {@link LoopProperties#DEFAULT_DRIVERS} drivers.
+   *
    * @param name thread name prefix, e.g. {@code baton-promotions}
    * @param pass one pass over everything to reconcile
    */
   public ReconcileLoop(String name, Runnable pass) {
+    this(name, pass, null, LoopProperties.DEFAULT_DRIVERS);
+  }
+
+  /**
+   * @param owner when not null, passes run only while it leads, under its fence
+   * @param maxDrivers how many items are driven at once
+   */
+  ReconcileLoop(String name, Runnable pass, Leadership owner, int maxDrivers) {
     this.name = name;
     this.pass = pass;
+    this.owner = owner;
+    this.maxDrivers = maxDrivers;
   }
 
   /** Starts the threads; passes run every {@code interval} unless {@code automatic} is false. */
   public void start(Duration interval, boolean automatic) {
     loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name));
-    drivers = Executors.newCachedThreadPool(r -> daemon(r, name + "-driver"));
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            maxDrivers,
+            maxDrivers,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> daemon(r, name + "-driver"));
+    pool.allowCoreThreadTimeOut(true);
+    drivers = pool;
     if (automatic) {
       long every = interval.toMillis();
       loop.scheduleWithFixedDelay(this::safePass, every, every, TimeUnit.MILLISECONDS);
@@ -66,11 +101,12 @@ public final class ReconcileLoop {
     if (!driving.add(id)) {
       return;
     }
+    Fence fence = Fences.current().orElse(null);
     try {
       drivers.execute(
           () -> {
             try {
-              work.run();
+              Fences.under(fence, work);
             } catch (RuntimeException e) {
               log.warn("{}: {} failed to advance; retrying: {}", name, id, e.toString());
             } finally {
@@ -82,10 +118,25 @@ public final class ReconcileLoop {
     }
   }
 
+  /** One pass on the calling thread, as the loop's thread runs it (for tests). */
+  void passNow() {
+    safePass();
+  }
+
   private void safePass() {
     kicked.set(false);
+    Fence fence = null;
+    if (owner != null) {
+      Optional<Fence> held = owner.fence();
+      if (held.isEmpty()) {
+        return; // another replica owns this loop
+      }
+      fence = held.get();
+    }
     try {
-      pass.run();
+      Fences.under(fence, pass);
+    } catch (LeaseLost e) {
+      log.warn("{}: {}", name, e.getMessage());
     } catch (RuntimeException e) {
       log.warn("{}: a pass failed; retrying: {}", name, e.toString());
     }
@@ -122,6 +173,11 @@ public final class ReconcileLoop {
   public boolean stopping() {
     ScheduledExecutorService current = loop;
     return current != null && current.isShutdown();
+  }
+
+  /** Whether passes run only on the replica that leads. */
+  public boolean owned() {
+    return owner != null;
   }
 
   private static Thread daemon(Runnable r, String name) {

@@ -3,6 +3,7 @@ package io.baton.orchestrator.endpoints;
 import io.baton.orchestrator.cluster.InferenceBackend;
 import io.baton.orchestrator.cluster.InferenceBackend.ReplicaState;
 import io.baton.orchestrator.cluster.ReconcileLoop;
+import io.baton.orchestrator.cluster.ReconcileLoops;
 import io.baton.orchestrator.persistence.RowClaims;
 import io.baton.orchestrator.pools.Node;
 import io.baton.orchestrator.pools.NodeRepository;
@@ -56,7 +57,7 @@ public class RolloutRunner implements SmartLifecycle {
   private final RowClaims claims;
   private final JsonMapper json;
   private final Clock clock;
-  private final ReconcileLoop loop = new ReconcileLoop("baton-endpoints", this::reconcileAll);
+  private final ReconcileLoop loop;
 
   RolloutRunner(
       EndpointRepository repository,
@@ -68,7 +69,8 @@ public class RolloutRunner implements SmartLifecycle {
       RolloutLifecycle lifecycle,
       RowClaims claims,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      ReconcileLoops loops) {
     this.repository = repository;
     this.backend = backend;
     this.nodes = nodes;
@@ -79,6 +81,7 @@ public class RolloutRunner implements SmartLifecycle {
     this.claims = claims;
     this.json = json;
     this.clock = clock;
+    this.loop = loops.owned("baton-endpoints", this::reconcileAll);
   }
 
   /** Reconciles soon, outside the regular interval. */

@@ -1,6 +1,7 @@
 package io.baton.orchestrator.isolation;
 
 import io.baton.orchestrator.cluster.ReconcileLoop;
+import io.baton.orchestrator.cluster.ReconcileLoops;
 import io.baton.orchestrator.cluster.RecoveryProperties;
 import io.baton.orchestrator.events.Event;
 import io.baton.orchestrator.events.EventLog;
@@ -56,7 +57,7 @@ public class FaultResponder implements SmartLifecycle {
   private final EventLog events;
   private final RecoveryProperties properties;
   private final Clock clock;
-  private final ReconcileLoop loop = new ReconcileLoop("baton-fault-responder", this::respondAll);
+  private final ReconcileLoop loop;
 
   FaultResponder(
       NodeRepository nodes,
@@ -64,13 +65,15 @@ public class FaultResponder implements SmartLifecycle {
       Isolations isolations,
       EventLog events,
       RecoveryProperties properties,
-      Clock clock) {
+      Clock clock,
+      ReconcileLoops loops) {
     this.nodes = nodes;
     this.pools = pools;
     this.isolations = isolations;
     this.events = events;
     this.properties = properties;
     this.clock = clock;
+    this.loop = loops.owned("baton-fault-responder", this::respondAll);
   }
 
   /** One pass over every node of every pool. */

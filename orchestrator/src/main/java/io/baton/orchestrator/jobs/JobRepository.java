@@ -1,5 +1,8 @@
 package io.baton.orchestrator.jobs;
 
+import io.baton.orchestrator.leadership.Fence;
+import io.baton.orchestrator.leadership.Fences;
+import io.baton.orchestrator.leadership.LeaseLost;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -66,9 +69,16 @@ class JobRepository {
         .optional();
   }
 
-  /** Replaces the stored job with {@code job} if it is still at {@code expectedVersion}. */
+  /**
+   * Replaces the stored job with {@code job} if it is still at {@code expectedVersion} and, when an
+   * owned loop makes the change, its replica still holds the lease ({@link Fences}).
+   *
+   * @throws LeaseLost when the fence refused the change
+   */
   boolean compareAndSet(Job job, long expectedVersion) {
-    return jdbc.sql(
+    Optional<Fence> fence = Fences.current();
+    JdbcClient.StatementSpec update =
+        jdbc.sql(
                 """
                 UPDATE jobs SET state = :state, reason = :reason, restarts = :restarts,
                                 attempt = :attempt, version = :version, updated_at = :updatedAt,
@@ -78,7 +88,8 @@ class JobRepository {
                                 queued_at = CASE WHEN :ready AND NOT recovery_ready THEN :updatedAt
                                                  ELSE queued_at END
                  WHERE id = :id AND version = :expected
-                """)
+                """
+                    + fence.map(f -> " AND " + Fence.CONDITION).orElse(""))
             .param("state", job.state().name())
             .param("reason", job.reason())
             .param("restarts", job.restarts())
@@ -91,9 +102,15 @@ class JobRepository {
             .param("resumeFrom", job.recovery().resumeFrom())
             .param("ready", job.recovery().ready())
             .param("id", job.id())
-            .param("expected", expectedVersion)
-            .update()
-        == 1;
+            .param("expected", expectedVersion);
+    if (fence.isEmpty()) {
+      return update.update() == 1;
+    }
+    if (fence.get().bind(update).update() == 1) {
+      return true;
+    }
+    fence.get().verify(jdbc);
+    return false;
   }
 
   /**

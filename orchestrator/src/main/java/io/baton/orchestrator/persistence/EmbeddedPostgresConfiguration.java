@@ -27,8 +27,12 @@ class EmbeddedPostgresConfiguration {
         properties.embeddedPostgres().startupTimeout());
   }
 
-  /** Depends on the database (its parameter): the pool closes first, the database last. */
+  /**
+   * Depends on the database (its parameter): the pool closes first, the database last. Sized like
+   * an external database's pool: {@code spring.datasource.hikari.*} applies.
+   */
   @Bean(destroyMethod = "close")
+  @org.springframework.boot.context.properties.ConfigurationProperties("spring.datasource.hikari")
   DataSource dataSource(EmbeddedDatabase database) {
     HikariDataSource dataSource = new HikariDataSource();
     dataSource.setJdbcUrl(database.jdbcUrl());

@@ -1,6 +1,8 @@
 package io.baton.orchestrator.promotion;
 
 import io.baton.orchestrator.jobs.JobSpec;
+import io.baton.orchestrator.leadership.Fence;
+import io.baton.orchestrator.leadership.Fences;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -54,9 +56,16 @@ class PromotionRepository {
         == 1;
   }
 
-  /** Writes {@code next} if the stored version is still {@code next.version()}; bumps it. */
+  /**
+   * Writes {@code next} if the stored version is still {@code next.version()} and, when the owned
+   * promotion loop writes, its replica still holds the lease ({@link Fences}); bumps the version.
+   *
+   * @throws io.baton.orchestrator.leadership.LeaseLost when the fence refused the write
+   */
   boolean update(Promotion next) {
-    return jdbc.sql(
+    Optional<Fence> fence = Fences.current();
+    JdbcClient.StatementSpec update =
+        jdbc.sql(
                 """
                 UPDATE promotions
                    SET checkpoint_id = :checkpoint, state = :state, gates = CAST(:gates AS jsonb),
@@ -64,7 +73,8 @@ class PromotionRepository {
                        reason = :reason, version = version + 1, updated_at = :updated,
                        ended_at = :ended
                  WHERE id = :id AND version = :version
-                """)
+                """
+                    + fence.map(f -> " AND " + Fence.CONDITION).orElse(""))
             .param("checkpoint", next.checkpointId())
             .param("state", next.state().name())
             .param("gates", json.writeValueAsString(next.gates()))
@@ -75,9 +85,15 @@ class PromotionRepository {
             .param("updated", utc(next.updatedAt()))
             .param("ended", next.endedAt() == null ? null : utc(next.endedAt()))
             .param("id", next.id())
-            .param("version", next.version())
-            .update()
-        == 1;
+            .param("version", next.version());
+    if (fence.isEmpty()) {
+      return update.update() == 1;
+    }
+    if (fence.get().bind(update).update() == 1) {
+      return true;
+    }
+    fence.get().verify(jdbc);
+    return false;
   }
 
   Optional<Promotion> find(UUID id) {

@@ -5,6 +5,7 @@ import io.baton.orchestrator.checkpoints.CheckpointRepository;
 import io.baton.orchestrator.cluster.ClusterBackend;
 import io.baton.orchestrator.cluster.InferenceBackend;
 import io.baton.orchestrator.cluster.ReconcileLoop;
+import io.baton.orchestrator.cluster.ReconcileLoops;
 import io.baton.orchestrator.endpoints.EndpointOwnedByAnotherTeamException;
 import io.baton.orchestrator.endpoints.EndpointProperties;
 import io.baton.orchestrator.endpoints.EndpointRepository;
@@ -70,7 +71,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
   private final EventLog events;
   private final JsonMapper json;
   private final Clock clock;
-  private final ReconcileLoop loop = new ReconcileLoop("baton-promotions", this::reconcileAll);
+  private final ReconcileLoop loop;
 
   PromotionRunner(
       PromotionRepository promotions,
@@ -89,7 +90,8 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
       TransactionTemplate transactions,
       EventLog events,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      ReconcileLoops loops) {
     this.promotions = promotions;
     this.checkpoints = checkpoints;
     this.jobs = jobs;
@@ -107,6 +109,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     this.events = events;
     this.json = json;
     this.clock = clock;
+    this.loop = loops.owned("baton-promotions", this::reconcileAll);
   }
 
   /** Looks at promotions soon, outside the regular interval. */

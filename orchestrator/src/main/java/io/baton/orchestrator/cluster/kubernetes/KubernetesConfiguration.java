@@ -88,7 +88,8 @@ class KubernetesConfiguration {
       KubernetesProperties properties,
       NodeRepository nodes,
       PoolCatalog pools,
-      io.baton.orchestrator.isolation.Isolations isolations) {
-    return new NodeFencer(client, properties, nodes, pools, isolations::isolated);
+      io.baton.orchestrator.isolation.Isolations isolations,
+      io.baton.orchestrator.cluster.ReconcileLoops loops) {
+    return new NodeFencer(client, properties, nodes, pools, isolations::isolated, loops);
   }
 }

@@ -1,6 +1,7 @@
 package io.baton.orchestrator.cluster.kubernetes;
 
 import io.baton.orchestrator.cluster.ReconcileLoop;
+import io.baton.orchestrator.cluster.ReconcileLoops;
 import io.baton.orchestrator.pools.Node;
 import io.baton.orchestrator.pools.NodeRepository;
 import io.baton.orchestrator.pools.NodeState;
@@ -34,27 +35,33 @@ public class NodeFencer implements SmartLifecycle {
   private final PoolCatalog pools;
   private final KubernetesApi api;
   private final java.util.function.Supplier<Map<String, java.util.Set<Integer>>> isolated;
-  private final ReconcileLoop loop = new ReconcileLoop("baton-node-fencer", this::fenceAll);
+  private final ReconcileLoop loop;
 
   NodeFencer(
       KubernetesClient client,
       KubernetesProperties properties,
       NodeRepository nodes,
       PoolCatalog pools) {
-    this(client, properties, nodes, pools, Map::of);
+    this(client, properties, nodes, pools, Map::of, null);
   }
 
   /**
    * @param isolated chips the fault policy isolated, by node ({@code -1}: the whole node); they
    *     fence their node as FAULT chips do
+   * @param loops makes the fencing loop owned by the leader (null: a loop of its own, for tests)
    */
   NodeFencer(
       KubernetesClient client,
       KubernetesProperties properties,
       NodeRepository nodes,
       PoolCatalog pools,
-      java.util.function.Supplier<Map<String, java.util.Set<Integer>>> isolated) {
+      java.util.function.Supplier<Map<String, java.util.Set<Integer>>> isolated,
+      ReconcileLoops loops) {
     this.isolated = isolated;
+    this.loop =
+        loops == null
+            ? new ReconcileLoop("baton-node-fencer", this::fenceAll)
+            : loops.owned("baton-node-fencer", this::fenceAll);
     this.client = client;
     this.properties = properties;
     this.nodes = nodes;

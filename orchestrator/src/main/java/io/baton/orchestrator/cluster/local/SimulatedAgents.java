@@ -11,6 +11,8 @@ import io.baton.agent.report.ReportBuffer;
 import io.baton.agent.report.Reporter;
 import io.baton.agent.report.Sleeper;
 import io.baton.agent.run.AgentLoop;
+import io.baton.orchestrator.leadership.Leadership;
+import io.baton.orchestrator.leadership.LeadershipChanged;
 import io.baton.orchestrator.problems.BadRequestException;
 import io.baton.orchestrator.problems.NotFoundException;
 import java.io.IOException;
@@ -35,6 +37,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -57,6 +60,8 @@ public class SimulatedAgents
   private final Clock clock;
   private final Map<String, Agent> agents = new ConcurrentHashMap<>();
   private final SoftFaults softFaults = new SoftFaults();
+  private final Leadership leadership;
+  private volatile URI orchestrator;
 
   /**
    * {@code baton.cluster.local}.
@@ -68,7 +73,13 @@ public class SimulatedAgents
   public record Properties(
       @DefaultValue("1s") Duration agentInterval, @DefaultValue("true") boolean agents) {}
 
-  SimulatedAgents(SimulatedNodes nodes, LocalBackend backend, Properties properties, Clock clock) {
+  SimulatedAgents(
+      SimulatedNodes nodes,
+      LocalBackend backend,
+      Properties properties,
+      Clock clock,
+      Leadership leadership) {
+    this.leadership = leadership;
     this.nodes = nodes;
     this.backend = backend;
     this.properties = properties;
@@ -84,7 +95,33 @@ public class SimulatedAgents
         || !agents.isEmpty()) {
       return;
     }
-    URI orchestrator = URI.create("http://127.0.0.1:" + event.getWebServer().getPort());
+    orchestrator = URI.create("http://127.0.0.1:" + event.getWebServer().getPort());
+    if (leadership.isLeader()) {
+      startAgents();
+    }
+  }
+
+  /**
+   * The simulated machine follows the lease: only the replica that leads simulates its nodes (with
+   * several simulated orchestrators on one database, a test-only setup, two simulations of one node
+   * would contradict each other); a lone replica leads from its start.
+   */
+  @EventListener
+  void on(LeadershipChanged change) {
+    if (!properties.agents() || orchestrator == null) {
+      return;
+    }
+    if (change.leading()) {
+      startAgents();
+    } else {
+      stop();
+    }
+  }
+
+  private synchronized void startAgents() {
+    if (!agents.isEmpty()) {
+      return;
+    }
     HttpClient client = HttpReportSender.defaultClient(Duration.ofSeconds(5));
     for (SimulatedNodes.SimulatedNode node : nodes.all()) {
       try {
@@ -215,7 +252,7 @@ public class SimulatedAgents
   public void start() {}
 
   @Override
-  public void stop() {
+  public synchronized void stop() {
     agents.values().forEach(a -> a.loop().stop());
     agents
         .values()

@@ -13,6 +13,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,7 @@ class KubernetesBackendContextIT {
   @Autowired ClusterBackend backend;
   @Autowired InferenceBackend inference;
   @Autowired KubernetesClient client;
+  @Autowired io.baton.orchestrator.leadership.Leadership leadership;
 
   @Test
   void theKubernetesBackendReplacesTheLocalOne() {
@@ -81,6 +83,20 @@ class KubernetesBackendContextIT {
     assertThat(context.getBeansOfType(LocalBackend.class)).isEmpty();
     assertThat(client.getConfiguration().getMasterUrl())
         .isEqualTo(mock.getConfiguration().getMasterUrl());
+  }
+
+  @Test
+  void leadershipIsAKubernetesLeaseThisLoneReplicaHolds() {
+    assertThat(leadership).isInstanceOf(io.baton.orchestrator.leadership.KubernetesLease.class);
+    eventually(Duration.ofSeconds(20), () -> assertThat(leadership.isLeader()).isTrue());
+    assertThat(
+            mock.leases()
+                .inNamespace("baton")
+                .withName("baton-orchestrator")
+                .get()
+                .getSpec()
+                .getHolderIdentity())
+        .isEqualTo(leadership.replica());
   }
 
   @Test

@@ -146,7 +146,12 @@ class KubernetesNodeFencerTest {
     isolated.put("node-a", java.util.Set.of(1));
     NodeFencer byPolicy =
         new NodeFencer(
-            ApiAudit.client(client), Fixtures.properties(), null, Fixtures.pools(), () -> isolated);
+            ApiAudit.client(client),
+            Fixtures.properties(),
+            null,
+            Fixtures.pools(),
+            () -> isolated,
+            null);
 
     // The chip reports OK (its link is what is down): the isolation alone fences the node.
     byPolicy.fence("node-a", chips("OOOO").isolating(isolated.get("node-a")));
