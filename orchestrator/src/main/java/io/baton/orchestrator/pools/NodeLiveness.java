@@ -21,6 +21,10 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Finds nodes whose agent went silent: LOST, every chip UNKNOWN, with an event for the node and
  * each chip that changed. A clustered Quartz job, so one replica sweeps at a time.
+ *
+ * <p>A node's silence counts from this orchestrator's start at the earliest: while no orchestrator
+ * ran, its agent had no one to report to, and a restart that took longer than the timeout must not
+ * make every node LOST (and every running job restart) before the agents report again.
  */
 @Component
 public class NodeLiveness {
@@ -32,19 +36,25 @@ public class NodeLiveness {
   private final EventLog events;
   private final NodesProperties properties;
   private final Clock clock;
+  private final Instant startedAt;
 
   NodeLiveness(NodeRepository nodes, EventLog events, NodesProperties properties, Clock clock) {
     this.nodes = nodes;
     this.events = events;
     this.properties = properties;
     this.clock = clock;
+    this.startedAt = clock.instant();
   }
 
   /** Marks every node silent for longer than the timeout LOST; returns their names. */
   @Transactional
   public List<String> sweep() {
     Instant now = clock.instant();
-    List<NodeRepository.Lost> lost = nodes.markLostBefore(now.minus(properties.timeout()), now);
+    Instant silentSince = now.minus(properties.timeout());
+    if (silentSince.isBefore(startedAt)) {
+      return List.of();
+    }
+    List<NodeRepository.Lost> lost = nodes.markLostBefore(silentSince, now);
     for (NodeRepository.Lost node : lost) {
       String reason =
           "no report for more than "
