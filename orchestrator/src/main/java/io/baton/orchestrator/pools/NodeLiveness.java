@@ -13,8 +13,11 @@ import org.quartz.JobExecutionContext;
 import org.quartz.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -36,14 +39,21 @@ public class NodeLiveness {
   private final EventLog events;
   private final NodesProperties properties;
   private final Clock clock;
-  private final Instant startedAt;
+  private volatile Instant listeningSince;
 
   NodeLiveness(NodeRepository nodes, EventLog events, NodesProperties properties, Clock clock) {
     this.nodes = nodes;
     this.events = events;
     this.properties = properties;
     this.clock = clock;
-    this.startedAt = clock.instant();
+  }
+
+  /** Agents can report from now on. */
+  @EventListener({WebServerInitializedEvent.class, ApplicationReadyEvent.class})
+  public void listening() {
+    if (listeningSince == null) {
+      listeningSince = clock.instant();
+    }
   }
 
   /** Marks every node silent for longer than the timeout LOST; returns their names. */
@@ -51,7 +61,7 @@ public class NodeLiveness {
   public List<String> sweep() {
     Instant now = clock.instant();
     Instant silentSince = now.minus(properties.timeout());
-    if (silentSince.isBefore(startedAt)) {
+    if (listeningSince == null || silentSince.isBefore(listeningSince)) {
       return List.of();
     }
     List<NodeRepository.Lost> lost = nodes.markLostBefore(silentSince, now);

@@ -197,11 +197,7 @@ class RestartAdoptionIT {
     spec.putArray("command")
         .add("sh")
         .add("-c")
-        .add(
-            String.join(" ", train)
-                + " && until [ -e '"
-                + gate
-                + "' ]; do sleep 0.1; done");
+        .add(String.join(" ", train) + " && until [ -e '" + gate + "' ]; do sleep 0.1; done");
     spec.put("nodes", 2);
     spec.put("chipsPerNode", 8);
     return spec;
