@@ -54,6 +54,12 @@ final class Orchestrator implements AutoCloseable {
     command.add("--spring.main.banner-mode=off");
     // A benchmark is one identity sending far more than a person would.
     command.add("--baton.security.rate-limits.enabled=false");
+    // A benchmark leaves no rank or replica behind when it stops its orchestrator (SIGTERM); a
+    // bench that restarts one on purpose passes the option itself.
+    if (java.util.Arrays.stream(extraArgs)
+        .noneMatch(a -> a.startsWith("--baton.cluster.local.stop-ranks-on-shutdown"))) {
+      command.add("--baton.cluster.local.stop-ranks-on-shutdown=true");
+    }
     command.addAll(List.of(extraArgs));
     Files.createDirectories(dataDir);
     Process process =

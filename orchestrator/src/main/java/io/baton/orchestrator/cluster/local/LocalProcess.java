@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,8 +101,6 @@ final class LocalProcess {
               Long.parseLong(fields[0]),
               fields.length > 1 ? fields[1] : "",
               fields.length > 2 ? fields[2] : null));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -176,11 +173,6 @@ final class LocalProcess {
 
   long pid() {
     return child != null ? child.pid() : handle != null ? handle.pid() : -1;
-  }
-
-  /** Whether this orchestrator found it rather than started it. */
-  boolean adopted() {
-    return child == null;
   }
 
   /** Null while it runs; its exit status, or {@link #UNKNOWN_EXIT} when it left none. */
