@@ -38,8 +38,8 @@ class RestartAdoptionIT {
   private static final Duration START = Duration.ofSeconds(120);
   private static final Path DEMO =
       Path.of("..", "examples", "target", "baton-examples.jar").toAbsolutePath();
-  private static final int STOPPED_STEPS = 1000;
-  private static final int KILLED_STEPS = 600;
+  private static final int STOPPED_STEPS = 500;
+  private static final int KILLED_STEPS = 400;
   private static final String KEEP = "--baton.cluster.local.stop-ranks-on-shutdown=false";
   private static final String[] ARGS = {
     "--baton.cluster.local.agent-interval=500ms",
@@ -105,7 +105,12 @@ class RestartAdoptionIT {
       Files.writeString(gate, "");
       for (String id : List.of(stopped, killed)) {
         JsonNode done = awaitJob(api, id, RestartAdoptionIT::terminal, third);
-        String story = done + "\n" + api.get("/api/v1/jobs/" + id + "/events?limit=500").body();
+        String story =
+            done
+                + "\n"
+                + api.get("/api/v1/jobs/" + id + "/events?limit=500").body()
+                + "\n"
+                + warnings(third);
         assertThat(done.get("state").asString()).as(story).isEqualTo("SUCCEEDED");
         assertThat(done.get("attempt").asInt()).as(story).isEqualTo(1);
         assertThat(done.get("restarts").asInt() + done.get("infraRestarts").asInt()).isZero();
@@ -143,6 +148,12 @@ class RestartAdoptionIT {
     } catch (java.util.concurrent.TimeoutException e) {
       return false;
     }
+  }
+
+  private static String warnings(OrchestratorProcess process) {
+    return String.join(
+        "\n",
+        process.log().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList());
   }
 
   private static OrchestratorProcess start(Path dataDir, String name, String stopRanks) {

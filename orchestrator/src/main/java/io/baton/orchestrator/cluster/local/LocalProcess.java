@@ -186,6 +186,21 @@ final class LocalProcess {
     return exitStatus(dir).orElse(UNKNOWN_EXIT);
   }
 
+  /** Waits up to {@code timeout} for it to end; whether it did. */
+  boolean awaitExit(Duration timeout) throws InterruptedException {
+    if (child != null) {
+      return child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    try {
+      if (handle != null) {
+        handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      return true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return false;
+    }
+  }
+
   /** Whether it ended without leaving an exit status: killed, or gone with its machine. */
   boolean endedUnseen() {
     return exitCode() != null && exitStatus(dir).isEmpty() && child == null;
