@@ -43,6 +43,10 @@ class RestartAdoptionIT {
   private static final String KEEP = "--baton.cluster.local.stop-ranks-on-shutdown=false";
   private static final String[] ARGS = {
     "--baton.cluster.local.agent-interval=500ms",
+    // A node's silence counts from the restart (NodeLiveness); on a loaded build machine the
+    // agents' first reports after a restart (each node's progress files read again) can take
+    // longer than the default 15 s to get through.
+    "--baton.nodes.timeout=30s",
     "--baton.promotion.reconcile-interval=200ms",
     "--baton.endpoints.reconcile-interval=200ms",
     "--baton.endpoints.server-command=sh,-c,exec java -Xmx64m -XX:TieredStopAtLevel=1 -jar "
