@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -55,6 +56,36 @@ class RestartAdoptionIT {
   };
 
   @TempDir Path tmp;
+
+  /**
+   * A test that failed half-way leaves no rank or replica behind: every process recorded under the
+   * data directory that still runs (same pid, same start instant) is killed with its descendants.
+   */
+  @AfterEach
+  void leaveNothingRunning() throws IOException {
+    Path dataDir = tmp.resolve("data");
+    if (!Files.isDirectory(dataDir)) {
+      return;
+    }
+    for (Path area : List.of(dataDir.resolve("work"), dataDir.resolve("serving"))) {
+      if (!Files.isDirectory(area)) {
+        continue;
+      }
+      for (Map.Entry<Path, String> recorded : processes(area).entrySet()) {
+        String[] fields = recorded.getValue().split(" ");
+        ProcessHandle.of(Long.parseLong(fields[0]))
+            .filter(
+                h ->
+                    fields.length > 1
+                        && h.info().startInstant().map(Object::toString).orElse("").equals(fields[1]))
+            .ifPresent(
+                h -> {
+                  h.descendants().forEach(ProcessHandle::destroyForcibly);
+                  h.destroyForcibly();
+                });
+      }
+    }
+  }
 
   @Test
   void ranksAndReplicasSurviveAStopAndAKillAndTheJobsFinishInTheirFirstAttempt() throws Exception {

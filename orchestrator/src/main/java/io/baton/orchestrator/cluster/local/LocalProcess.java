@@ -216,18 +216,32 @@ final class LocalProcess {
 
   /**
    * Terminates it and its descendants (a grace period, then a kill); returns when they are gone.
+   * Its process group goes too: a program whose wrapper was killed on its own (SIGKILL to the pid
+   * in the {@code pid} file) is no descendant any more, but stays in the wrapper's group, which
+   * {@code setsid} made its own.
    */
   void kill() {
     if (child != null) {
-      kill(child.toHandle());
+      kill(child.toHandle(), SETSID.isPresent() ? child.pid() : -1);
     } else if (handle != null && alive(handle, startInstant)) {
-      kill(handle);
+      kill(handle, SETSID.isPresent() ? handle.pid() : -1);
+    } else if (SETSID.isPresent()) {
+      recorded(dir).ifPresent(r -> group(r.pid()).forEach(LocalProcess::kill));
     }
   }
 
   static void kill(ProcessHandle handle) {
+    kill(handle, -1);
+  }
+
+  private static void kill(ProcessHandle handle, long group) {
     List<ProcessHandle> tree = new ArrayList<>(handle.descendants().toList());
     tree.add(handle);
+    for (ProcessHandle member : group(group)) {
+      if (tree.stream().noneMatch(p -> p.pid() == member.pid())) {
+        tree.add(member);
+      }
+    }
     tree.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + GRACE.toNanos();
     for (ProcessHandle p : tree) {
@@ -236,6 +250,27 @@ final class LocalProcess {
       } catch (Exception stillAlive) {
         p.destroyForcibly();
       }
+    }
+  }
+
+  /** The live processes of process group {@code group} (Linux; elsewhere none). */
+  private static List<ProcessHandle> group(long group) {
+    if (group <= 0 || !Files.isDirectory(Path.of("/proc", "self"))) {
+      return List.of();
+    }
+    long self = ProcessHandle.current().pid();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != self && groupOf(p.pid()) == group)
+        .toList();
+  }
+
+  private static long groupOf(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[2]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 

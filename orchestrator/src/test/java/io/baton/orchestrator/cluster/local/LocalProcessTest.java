@@ -63,6 +63,33 @@ class LocalProcessTest {
     assertThat(LocalProcess.adopt(dir.resolve("nothing-here"), MARKER, "job/1/1")).isEmpty();
   }
 
+  @Test
+  void aProgramWhoseWrapperWasKilledAloneIsStoppedWithItsGroup() throws Exception {
+    LocalProcess started = start(List.of("sleep", "30"), "job/1/2");
+    ProcessHandle wrapper = ProcessHandle.of(started.pid()).orElseThrow();
+    ProcessHandle program = awaitChild(wrapper);
+
+    wrapper.destroyForcibly();
+    assertThat(started.awaitExit(Duration.ofSeconds(10))).isTrue();
+    assertThat(started.exitCode()).isEqualTo(137);
+    assertThat(program.isAlive()).as("orphaned by the kill").isTrue();
+
+    started.kill();
+    assertThat(program.onExit()).succeedsWithin(Duration.ofSeconds(10));
+  }
+
+  private static ProcessHandle awaitChild(ProcessHandle parent) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      var child = parent.children().findFirst();
+      if (child.isPresent()) {
+        return child.get();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no child of " + parent.pid());
+  }
+
   private LocalProcess start(List<String> command, String marker) throws Exception {
     return LocalProcess.start(
         command, Map.of(MARKER, marker), dir, dir.resolve("out.log"), "node-a");
