@@ -77,7 +77,11 @@ class RestartAdoptionIT {
             .filter(
                 h ->
                     fields.length > 1
-                        && h.info().startInstant().map(Object::toString).orElse("").equals(fields[1]))
+                        && h.info()
+                            .startInstant()
+                            .map(Object::toString)
+                            .orElse("")
+                            .equals(fields[1]))
             .ifPresent(
                 h -> {
                   h.descendants().forEach(ProcessHandle::destroyForcibly);
