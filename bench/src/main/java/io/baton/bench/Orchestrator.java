@@ -87,6 +87,12 @@ final class Orchestrator implements AutoCloseable {
     command.add("--spring.main.banner-mode=off");
     // A benchmark is one identity sending far more than a person would.
     command.add("--baton.security.rate-limits.enabled=false");
+    // A benchmark leaves no rank or replica behind when it stops its orchestrator (SIGTERM); a
+    // bench that restarts one on purpose passes the option itself.
+    if (extraArgs.stream()
+        .noneMatch(a -> a.startsWith("--baton.cluster.local.stop-ranks-on-shutdown"))) {
+      command.add("--baton.cluster.local.stop-ranks-on-shutdown=true");
+    }
     command.addAll(extraArgs);
     Files.createDirectories(dataDir);
     // In the repository's root: the local backend's BATON_LOCAL_ROOT is its working directory

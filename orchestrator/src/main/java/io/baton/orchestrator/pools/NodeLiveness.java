@@ -13,14 +13,21 @@ import org.quartz.JobExecutionContext;
 import org.quartz.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Finds nodes whose agent went silent: LOST, every chip UNKNOWN, with an event for the node and
  * each chip that changed. A clustered Quartz job, so one replica sweeps at a time.
+ *
+ * <p>A node's silence counts from this orchestrator's start at the earliest: while no orchestrator
+ * ran, its agent had no one to report to, and a restart that took longer than the timeout must not
+ * make every node LOST (and every running job restart) before the agents report again.
  */
 @Component
 public class NodeLiveness {
@@ -32,6 +39,7 @@ public class NodeLiveness {
   private final EventLog events;
   private final NodesProperties properties;
   private final Clock clock;
+  private volatile Instant listeningSince;
 
   NodeLiveness(NodeRepository nodes, EventLog events, NodesProperties properties, Clock clock) {
     this.nodes = nodes;
@@ -40,11 +48,23 @@ public class NodeLiveness {
     this.clock = clock;
   }
 
+  /** Agents can report from now on. */
+  @EventListener({WebServerInitializedEvent.class, ApplicationReadyEvent.class})
+  public void listening() {
+    if (listeningSince == null) {
+      listeningSince = clock.instant();
+    }
+  }
+
   /** Marks every node silent for longer than the timeout LOST; returns their names. */
   @Transactional
   public List<String> sweep() {
     Instant now = clock.instant();
-    List<NodeRepository.Lost> lost = nodes.markLostBefore(now.minus(properties.timeout()), now);
+    Instant silentSince = now.minus(properties.timeout());
+    if (listeningSince == null || silentSince.isBefore(listeningSince)) {
+      return List.of();
+    }
+    List<NodeRepository.Lost> lost = nodes.markLostBefore(silentSince, now);
     for (NodeRepository.Lost node : lost) {
       String reason =
           "no report for more than "

@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** No rank outlives the orchestrator: not a clean stop, not a SIGKILL followed by a restart. */
+/**
+ * With {@code baton.cluster.local.stop-ranks-on-shutdown} on, no rank outlives the orchestrator: a
+ * clean stop stops them, and the ranks a SIGKILLed one left are adopted by the next start and
+ * stopped when that one stops. (Off, the default, they keep running: {@link RestartAdoptionIT}.)
+ */
 class NoOrphanRanksIT {
 
   private static final Duration START = Duration.ofSeconds(120);
@@ -22,30 +26,37 @@ class NoOrphanRanksIT {
           + "\"command\":[\"sh\",\"-c\",\"echo '{\\\"type\\\":\\\"progress\\\",\\\"step\\\":1}'"
           + " >> \\\"$BATON_PROGRESS_FILE\\\"; exec sleep 600\"]}";
 
+  private static final String STOP = "--baton.cluster.local.stop-ranks-on-shutdown=true";
+
   @TempDir Path tmp;
 
   @Test
-  void ranksStopWithTheOrchestratorAndOrphansOfAKilledOneAreStoppedAtTheNextStart()
+  void ranksStopWithTheOrchestratorAndThoseOfAKilledOneAreAdoptedAndStoppedByTheNext()
       throws Exception {
     Path dataDir = tmp.resolve("data");
     ProcessHandle cleanlyStopped;
-    try (OrchestratorProcess orchestrator = OrchestratorProcess.start(dataDir, "clean")) {
+    try (OrchestratorProcess orchestrator = OrchestratorProcess.start(dataDir, "clean", STOP)) {
       cleanlyStopped = runningRank(orchestrator.awaitHealthy(START).api(), dataDir);
     }
     assertThat(cleanlyStopped.isAlive()).as("rank after a clean stop").isFalse();
 
     ProcessHandle orphan;
-    try (OrchestratorProcess killed = OrchestratorProcess.start(dataDir, "killed")) {
+    try (OrchestratorProcess killed = OrchestratorProcess.start(dataDir, "killed", STOP)) {
       orphan = runningRank(killed.awaitHealthy(START).api(), dataDir);
       killed.kill();
     }
     assertThat(orphan.isAlive()).as("a SIGKILLed orchestrator cannot stop its ranks").isTrue();
 
-    try (OrchestratorProcess next = OrchestratorProcess.start(dataDir, "next")) {
+    String log;
+    try (OrchestratorProcess next = OrchestratorProcess.start(dataDir, "next", STOP)) {
       next.awaitHealthy(START);
-      assertThat(orphan.isAlive()).as("orphan stopped by the next start").isFalse();
-      assertThat(next.log()).contains("left running by a previous run");
+      assertThat(orphan.isAlive()).as("adopted by the next start, still running").isTrue();
+      log = next.log();
     }
+    // The first job's ranks, stopped with the clean stop, read as ended unseen: that job goes on
+    // in a new attempt; the orphan is adopted as it runs.
+    assertThat(log).containsPattern("Adopted \\d+ attempts left by a previous run: 2 ranks");
+    assertThat(orphan.isAlive()).as("stopped with the orchestrator that adopted it").isFalse();
   }
 
   private static ProcessHandle runningRank(Api api, Path dataDir) throws Exception {

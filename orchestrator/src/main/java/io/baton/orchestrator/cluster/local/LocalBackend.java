@@ -11,15 +11,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,27 +24,36 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The local backend: each rank is a child process in {@code
- * <data-dir>/work/<job>/<attempt>/rank-<r>} (its output in {@code rank.log} there), its progress
- * file in the progress directory of its node's agent. Stopping kills the process tree (grace
- * period, then kill). No rank outlives the orchestrator: ranks are stopped when it stops, and ranks
- * left by a killed orchestrator are found through their pid files and stopped when it starts again.
+ * The local backend: each rank is a process in {@code <data-dir>/work/<job>/<attempt>/rank-<r>}
+ * (its output in {@code rank.log} there, its pid and exit status beside it, see {@link
+ * LocalProcess}), its progress file in the progress directory of its node's agent. Stopping kills
+ * the process tree (grace period, then kill).
+ *
+ * <p>Ranks outlive the orchestrator: a stop (unless {@code
+ * baton.cluster.local.stop-ranks-on-shutdown}) or a kill leaves them running, and the next start on
+ * the same data directory adopts every rank it finds there (pid, start instant and {@code
+ * BATON_ATTEMPT_ID=<job>/<attempt>/<rank>} in its environment all match), so a restart costs a
+ * running job nothing. A rank that ended meanwhile is known by the exit status it left.
  */
 @Component
 @ConditionalOnProperty(name = "baton.cluster.backend", havingValue = "local", matchIfMissing = true)
 public class LocalBackend implements ClusterBackend, SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(LocalBackend.class);
-  private static final Duration GRACE = Duration.ofSeconds(3);
+
+  /** The variable that marks a rank's process: {@code <job>/<attempt>/<rank>}. */
+  static final String MARKER = "BATON_ATTEMPT_ID";
 
   private final Path dataDir;
   private final Path work;
   private final Path checkpoints;
   private final Path root = Path.of("").toAbsolutePath();
   private final Map<String, List<Rank>> attempts = new ConcurrentHashMap<>();
+  private final boolean stopRanksOnShutdown;
   private volatile boolean running;
 
-  LocalBackend(DataDirProperties properties) {
+  LocalBackend(DataDirProperties properties, LocalProperties local) {
+    this.stopRanksOnShutdown = local.stopRanksOnShutdown();
     this.dataDir = properties.dataDir().toAbsolutePath().normalize();
     this.work = dataDir.resolve("work");
     this.checkpoints = dataDir.resolve("checkpoints");
@@ -71,12 +76,27 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
   /**
    * A rank; {@code process} is null when it could not even start (exit code 127, as a shell says).
    */
-  private record Rank(int rank, String node, Process process, Path dir) {
-    Integer exitCode() {
+  private record Rank(int rank, String node, LocalProcess process) {
+    RankState state() {
       if (process == null) {
-        return 127;
+        return new RankState(rank, node, 127);
       }
-      return process.isAlive() ? null : process.exitValue();
+      Integer exit = process.exitCode();
+      if (exit != null && process.endedUnseen()) {
+        return new RankState(
+            rank,
+            node,
+            exit,
+            "ended while no orchestrator watched it, leaving no exit status",
+            true);
+      }
+      return new RankState(rank, node, exit);
+    }
+
+    void kill() {
+      if (process != null) {
+        process.kill();
+      }
     }
   }
 
@@ -109,7 +129,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
           placement.rank(),
           launch.jobId(),
           e.getMessage());
-      return new Rank(placement.rank(), placement.node(), null, null);
+      return new Rank(placement.rank(), placement.node(), null);
     }
   }
 
@@ -142,30 +162,29 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     env.put("BATON_LOCAL_ROOT", root.toString());
     env.put("BATON_WORK_DIR", dir.toString());
     env.put("BATON_SIM_FAULTS", simulatedFaults(placement.node()).toString());
-    ProcessBuilder builder =
-        new ProcessBuilder(LaunchContract.expand(launch.command(), env))
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("rank.log").toFile()));
-    builder.environment().putAll(env);
-    Process process;
+    env.put(MARKER, marker(launch.jobId(), launch.attempt(), placement.rank()));
+    List<String> command = LaunchContract.expand(launch.command(), env);
     try {
-      process = builder.start();
+      LocalProcess process =
+          LocalProcess.start(command, env, dir, dir.resolve("rank.log"), placement.node());
+      return new Rank(placement.rank(), placement.node(), process);
     } catch (IOException e) {
       Files.writeString(
           dir.resolve("rank.log"),
           "baton: cannot start " + launch.command() + ": " + e.getMessage() + "\n");
       throw e;
     }
-    writePid(dir.resolve("pid"), process);
-    return new Rank(placement.rank(), placement.node(), process, dir);
+  }
+
+  private static String marker(UUID jobId, int attempt, int rank) {
+    return jobId + "/" + attempt + "/" + rank;
   }
 
   @Override
   public void stop(UUID jobId, int attempt) {
     List<Rank> ranks = attempts.get(key(jobId, attempt));
     if (ranks != null) {
-      ranks.stream().filter(r -> r.process() != null).forEach(r -> kill(r.process()));
+      ranks.forEach(Rank::kill);
     }
   }
 
@@ -175,7 +194,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     if (ranks == null) {
       return List.of();
     }
-    return ranks.stream().map(r -> new RankState(r.rank(), r.node(), r.exitCode())).toList();
+    return ranks.stream().map(Rank::state).toList();
   }
 
   @Override
@@ -302,85 +321,86 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
 
   /** Terminates the process and its descendants: a grace period, then a kill. */
   static void kill(Process process) {
-    kill(process.toHandle());
+    LocalProcess.kill(process.toHandle());
   }
 
-  private static void kill(ProcessHandle handle) {
-    List<ProcessHandle> tree = new ArrayList<>(handle.descendants().toList());
-    tree.add(handle);
-    tree.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + GRACE.toNanos();
-    for (ProcessHandle p : tree) {
-      try {
-        p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (Exception stillAlive) {
-        p.destroyForcibly();
-      }
-    }
-  }
-
-  /** Ranks of a killed orchestrator, found by their pid files, are stopped before anything runs. */
-  static void stopOrphans(Path root, int depth) {
-    if (!Files.isDirectory(root)) {
+  /**
+   * Adopts the ranks a previous orchestrator left in {@code work/<job>/<attempt>/rank-<r>}: those
+   * still running, and those that ended meanwhile (their exit status tells how).
+   */
+  private void adopt() {
+    if (!Files.isDirectory(work)) {
       return;
     }
-    try (Stream<Path> files = Files.walk(root, depth)) {
-      files.filter(f -> f.getFileName().toString().equals("pid")).forEach(LocalBackend::stopOrphan);
+    Map<String, List<Rank>> found = new java.util.TreeMap<>();
+    try (Stream<Path> files = Files.walk(work, 4)) {
+      files
+          .filter(f -> f.getFileName().toString().equals(LocalProcess.PID_FILE))
+          .forEach(pid -> adopt(pid.getParent(), found));
     } catch (IOException e) {
-      log.warn("Cannot look for orphaned processes in {}: {}", root, e.toString());
+      log.warn("Cannot look for ranks left running in {}: {}", work, e.toString());
+    }
+    attempts.putAll(found);
+    long alive =
+        found.values().stream()
+            .flatMap(List::stream)
+            .filter(r -> r.process() != null && r.process().exitCode() == null)
+            .count();
+    if (!found.isEmpty()) {
+      log.info(
+          "Adopted {} attempts left by a previous run: {} ranks still running",
+          found.size(),
+          alive);
     }
   }
 
-  /** Writes {@code <pid> <start instant>} to the file, so a later run can tell it is the same. */
-  static void writePid(Path file, Process process) throws IOException {
-    Files.writeString(
-        file,
-        process.pid()
-            + " "
-            + process.info().startInstant().map(Instant::toString).orElse("")
-            + "\n");
-  }
-
-  private static void stopOrphan(Path pidFile) {
+  private void adopt(Path dir, Map<String, List<Rank>> found) {
     try {
-      String[] fields = Files.readString(pidFile).trim().split(" ");
-      Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(fields[0]));
-      if (handle.isPresent()
-          && handle.get().isAlive()
-          && fields.length > 1
-          && handle
-              .get()
-              .info()
-              .startInstant()
-              .map(Instant::toString)
-              .orElse("")
-              .equals(fields[1])) {
-        log.warn(
-            "Stopping a process left running by a previous run: pid {} ({})",
-            fields[0],
-            pidFile.getParent());
-        kill(handle.get());
+      Path relative = work.relativize(dir);
+      if (relative.getNameCount() != 3 || !relative.getName(2).toString().startsWith("rank-")) {
+        return;
       }
-      Files.deleteIfExists(pidFile);
-    } catch (IOException | RuntimeException e) {
-      log.warn("Cannot check {}: {}", pidFile, e.toString());
+      UUID jobId = UUID.fromString(relative.getName(0).toString());
+      int attempt = Integer.parseInt(relative.getName(1).toString());
+      int rank = Integer.parseInt(relative.getName(2).toString().substring("rank-".length()));
+      String node = LocalProcess.recorded(dir).map(LocalProcess.Recorded::node).orElse(null);
+      LocalProcess.adopt(dir, MARKER, marker(jobId, attempt, rank))
+          .ifPresent(
+              p ->
+                  found
+                      .computeIfAbsent(key(jobId, attempt), k -> new ArrayList<>())
+                      .add(new Rank(rank, node, p)));
+    } catch (RuntimeException e) {
+      log.warn("Cannot adopt the rank recorded in {}: {}", dir, e.toString());
     }
   }
 
   @Override
   public void start() {
-    stopOrphans(work, 4);
+    adopt();
     running = true;
   }
 
+  /**
+   * Leaves the ranks running (the next orchestrator adopts them), or stops them when {@code
+   * baton.cluster.local.stop-ranks-on-shutdown} says so.
+   */
   @Override
   public synchronized void stop() {
     running = false;
-    attempts
-        .values()
-        .forEach(
-            ranks ->
-                ranks.stream().filter(r -> r.process() != null).forEach(r -> kill(r.process())));
+    if (stopRanksOnShutdown) {
+      attempts.values().forEach(ranks -> ranks.forEach(Rank::kill));
+    } else {
+      long alive =
+          attempts.values().stream()
+              .flatMap(List::stream)
+              .filter(r -> r.process() != null && r.process().exitCode() == null)
+              .count();
+      if (alive > 0) {
+        log.info("Leaving {} ranks running for the next orchestrator to adopt", alive);
+      }
+    }
+    attempts.clear();
   }
 
   @Override

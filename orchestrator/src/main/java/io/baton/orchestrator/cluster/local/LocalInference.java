@@ -18,9 +18,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -28,12 +30,14 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Endpoint replicas of the local backend: each is a child process (the demo model's server by
- * default) in {@code <data-dir>/serving/<endpoint>/r<revision>/replica-<i>}, its output in {@code
- * replica.log} there. It announces its port with a {@code LISTENING <port>} line; it is ready when
- * {@code GET /healthz} answers 200. Like ranks, replicas stop with the orchestrator, and replicas
- * of a killed orchestrator are stopped when it starts again; the endpoints' reconciler then starts
- * what should serve.
+ * Endpoint replicas of the local backend: each is a process (the demo model's server by default) in
+ * {@code <data-dir>/serving/<endpoint>/r<revision>/replica-<i>}, its output in {@code replica.log}
+ * there, what it serves in {@code replica.properties}. It announces its port with a {@code
+ * LISTENING <port>} line; it is ready when {@code GET /healthz} answers 200. Like ranks, replicas
+ * outlive the orchestrator (unless {@code baton.cluster.local.stop-ranks-on-shutdown}), and the
+ * next start adopts those it finds ({@code BATON_REPLICA_ID=<endpoint>/<revision>/<index>} in their
+ * environment, see {@link LocalProcess}), so an endpoint keeps serving across a restart; the
+ * endpoints' reconciler then starts what should serve and is missing.
  */
 @Component
 @ConditionalOnProperty(name = "baton.cluster.backend", havingValue = "local", matchIfMissing = true)
@@ -42,29 +46,36 @@ public class LocalInference implements InferenceBackend, SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(LocalInference.class);
   private static final String LISTENING = "LISTENING ";
 
+  /** The variable that marks a replica's process: {@code <endpoint>/<revision>/<index>}. */
+  static final String MARKER = "BATON_REPLICA_ID";
+
+  private static final String SPEC_FILE = "replica.properties";
+
   private final Path dataDir;
   private final Path serving;
   private final Path root = Path.of("").toAbsolutePath();
   private final Map<String, Running> replicas = new ConcurrentHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private final boolean stopOnShutdown;
   private volatile boolean running;
 
-  LocalInference(DataDirProperties properties) {
+  LocalInference(DataDirProperties properties, LocalProperties local) {
+    this.stopOnShutdown = local.stopRanksOnShutdown();
     this.dataDir = properties.dataDir().toAbsolutePath();
     this.serving = dataDir.resolve("serving");
   }
 
   private static final class Running {
     final Replica spec;
-    final Process process;
+    final LocalProcess process;
     final Path dir;
     final Instant startedAt;
     volatile String url;
     volatile long probedAt;
     volatile boolean healthy;
 
-    Running(Replica spec, Process process, Path dir, Instant startedAt) {
+    Running(Replica spec, LocalProcess process, Path dir, Instant startedAt) {
       this.spec = spec;
       this.process = process;
       this.dir = dir;
@@ -75,7 +86,7 @@ public class LocalInference implements InferenceBackend, SmartLifecycle {
       if (process == null) {
         return 127;
       }
-      return process.isAlive() ? null : process.exitValue();
+      return process.exitCode();
     }
   }
 
@@ -109,17 +120,15 @@ public class LocalInference implements InferenceBackend, SmartLifecycle {
     env.put(
         "CUDA_VISIBLE_DEVICES",
         replica.chips().stream().map(String::valueOf).collect(Collectors.joining(",")));
+    env.put(MARKER, key(replica.endpoint(), replica.revision(), replica.index()));
     try {
       Files.createDirectories(dir);
       Files.deleteIfExists(logFile);
-      ProcessBuilder builder =
-          new ProcessBuilder(LaunchContract.expand(replica.command(), env))
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-      builder.environment().putAll(env);
-      Process process = builder.start();
-      LocalBackend.writePid(dir.resolve("pid"), process);
+      Instant startedAt = Instant.now();
+      writeSpec(dir, replica, startedAt);
+      LocalProcess process =
+          LocalProcess.start(
+              LaunchContract.expand(replica.command(), env), env, dir, logFile, replica.node());
       log.info(
           "Started replica {} of endpoint {} revision {} on {} (pid {})",
           replica.index(),
@@ -127,7 +136,7 @@ public class LocalInference implements InferenceBackend, SmartLifecycle {
           replica.revision(),
           replica.node(),
           process.pid());
-      return new Running(replica, process, dir, Instant.now());
+      return new Running(replica, process, dir, startedAt);
     } catch (IOException e) {
       log.warn(
           "Replica {} of {} could not start: {}",
@@ -224,9 +233,9 @@ public class LocalInference implements InferenceBackend, SmartLifecycle {
   public void stopReplica(String endpoint, int revision, int index) {
     Running r = replicas.remove(key(endpoint, revision, index));
     if (r != null && r.process != null) {
-      LocalBackend.kill(r.process);
+      r.process.kill();
       try {
-        Files.deleteIfExists(r.dir.resolve("pid"));
+        Files.deleteIfExists(r.dir.resolve(LocalProcess.PID_FILE));
       } catch (IOException e) {
         log.debug("Cannot remove pid file of {}: {}", r.dir, e.toString());
       }
@@ -299,17 +308,105 @@ public class LocalInference implements InferenceBackend, SmartLifecycle {
 
   @Override
   public void start() {
-    LocalBackend.stopOrphans(serving, 4);
+    adopt();
     running = true;
   }
 
+  /**
+   * Leaves the replicas serving (the next orchestrator adopts them), or stops them when {@code
+   * baton.cluster.local.stop-ranks-on-shutdown} says so.
+   */
   @Override
   public synchronized void stop() {
     running = false;
-    replicas.values().stream()
-        .filter(r -> r.process != null)
-        .forEach(r -> LocalBackend.kill(r.process));
+    if (stopOnShutdown) {
+      replicas.values().stream().filter(r -> r.process != null).forEach(r -> r.process.kill());
+    } else if (!replicas.isEmpty()) {
+      log.info("Leaving {} replicas serving for the next orchestrator to adopt", replicas.size());
+    }
     replicas.clear();
+  }
+
+  /** What a replica serves, so that a later orchestrator can adopt it. */
+  private static void writeSpec(Path dir, Replica replica, Instant startedAt) throws IOException {
+    Properties spec = new Properties();
+    spec.setProperty("endpoint", replica.endpoint());
+    spec.setProperty("revision", Integer.toString(replica.revision()));
+    spec.setProperty("index", Integer.toString(replica.index()));
+    spec.setProperty("pool", String.valueOf(replica.pool()));
+    spec.setProperty("node", String.valueOf(replica.node()));
+    spec.setProperty(
+        "chips", replica.chips().stream().map(String::valueOf).collect(Collectors.joining(",")));
+    spec.setProperty("commandLength", Integer.toString(replica.command().size()));
+    for (int i = 0; i < replica.command().size(); i++) {
+      spec.setProperty("command." + i, replica.command().get(i));
+    }
+    spec.setProperty("artifact", String.valueOf(replica.artifact()));
+    spec.setProperty("startedAt", startedAt.toString());
+    try (var out = Files.newBufferedWriter(dir.resolve(SPEC_FILE))) {
+      spec.store(out, "a replica of the local backend");
+    }
+  }
+
+  /** Adopts the replicas a previous orchestrator left running; those that ended are forgotten. */
+  private void adopt() {
+    if (!Files.isDirectory(serving)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(serving, 4)) {
+      files
+          .filter(f -> f.getFileName().toString().equals(SPEC_FILE))
+          .forEach(f -> adopt(f.getParent()));
+    } catch (IOException e) {
+      log.warn("Cannot look for replicas left running in {}: {}", serving, e.toString());
+    }
+    if (!replicas.isEmpty()) {
+      log.info("Adopted {} replicas left serving by a previous run", replicas.size());
+    }
+  }
+
+  private void adopt(Path dir) {
+    try {
+      Properties spec = new Properties();
+      try (var in = Files.newBufferedReader(dir.resolve(SPEC_FILE))) {
+        spec.load(in);
+      }
+      List<String> command = new ArrayList<>();
+      int length = Integer.parseInt(spec.getProperty("commandLength"));
+      for (int i = 0; i < length; i++) {
+        command.add(spec.getProperty("command." + i));
+      }
+      String chips = spec.getProperty("chips", "");
+      Replica replica =
+          new Replica(
+              spec.getProperty("endpoint"),
+              Integer.parseInt(spec.getProperty("revision")),
+              Integer.parseInt(spec.getProperty("index")),
+              spec.getProperty("pool"),
+              spec.getProperty("node"),
+              chips.isEmpty()
+                  ? List.of()
+                  : java.util.Arrays.stream(chips.split(",")).map(Integer::valueOf).toList(),
+              command,
+              spec.getProperty("artifact"));
+      String key = key(replica.endpoint(), replica.revision(), replica.index());
+      LocalProcess.adopt(dir, MARKER, key)
+          .filter(p -> p.exitCode() == null)
+          .ifPresent(
+              p -> {
+                replicas.put(
+                    key,
+                    new Running(replica, p, dir, Instant.parse(spec.getProperty("startedAt"))));
+                log.info(
+                    "Adopted replica {} of endpoint {} revision {} (pid {})",
+                    replica.index(),
+                    replica.endpoint(),
+                    replica.revision(),
+                    p.pid());
+              });
+    } catch (IOException | RuntimeException e) {
+      log.warn("Cannot adopt the replica recorded in {}: {}", dir, e.toString());
+    }
   }
 
   @Override

@@ -32,8 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
@@ -56,27 +54,17 @@ public class SimulatedAgents
 
   private final SimulatedNodes nodes;
   private final LocalBackend backend;
-  private final Properties properties;
+  private final LocalProperties properties;
   private final Clock clock;
   private final Map<String, Agent> agents = new ConcurrentHashMap<>();
   private final SoftFaults softFaults = new SoftFaults();
   private final Leadership leadership;
   private volatile URI orchestrator;
 
-  /**
-   * {@code baton.cluster.local}.
-   *
-   * @param agentInterval how often the simulated agents report
-   * @param agents whether the simulated nodes get in-process agents (tests may go without)
-   */
-  @ConfigurationProperties("baton.cluster.local")
-  public record Properties(
-      @DefaultValue("1s") Duration agentInterval, @DefaultValue("true") boolean agents) {}
-
   SimulatedAgents(
       SimulatedNodes nodes,
       LocalBackend backend,
-      Properties properties,
+      LocalProperties properties,
       Clock clock,
       Leadership leadership) {
     this.leadership = leadership;

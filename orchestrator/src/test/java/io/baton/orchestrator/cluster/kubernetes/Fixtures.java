@@ -45,6 +45,11 @@ final class Fixtures {
 
   /** Defaults, with quick retries so failing calls do not slow the tests down. */
   static KubernetesProperties properties() {
+    return properties(KubernetesProperties.defaults(NAMESPACE).informerResync());
+  }
+
+  /** As {@link #properties()}, with the informers replaying their caches that often. */
+  static KubernetesProperties properties(Duration informerResync) {
     KubernetesProperties d = KubernetesProperties.defaults(NAMESPACE);
     return new KubernetesProperties(
         d.namespace(),
@@ -63,7 +68,7 @@ final class Fixtures {
         d.fenceInterval(),
         new KubernetesProperties.Retry(
             4, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(5)),
-        d.informerResync(),
+        informerResync,
         Duration.ofSeconds(5),
         Duration.ofSeconds(10),
         d.podSecurity(),

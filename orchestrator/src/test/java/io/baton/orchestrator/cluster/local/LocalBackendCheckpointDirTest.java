@@ -18,7 +18,10 @@ class LocalBackendCheckpointDirTest {
 
   @Test
   void aJobsCheckpointDirIsItsOwnDirectoryOrOneInsideIt() {
-    LocalBackend backend = new LocalBackend(new DataDirProperties(dataDir, null));
+    LocalBackend backend =
+        new LocalBackend(
+            new DataDirProperties(dataDir, null),
+            new LocalProperties(java.time.Duration.ofSeconds(1), false, true));
     UUID id = UUID.randomUUID();
     Path own = dataDir.toAbsolutePath().resolve("checkpoints").resolve(id.toString());
 
@@ -30,7 +33,10 @@ class LocalBackendCheckpointDirTest {
 
   @Test
   void aDirectoryLeavingTheJobsOwnIsRefusedAndNotCreated() {
-    LocalBackend backend = new LocalBackend(new DataDirProperties(dataDir, null));
+    LocalBackend backend =
+        new LocalBackend(
+            new DataDirProperties(dataDir, null),
+            new LocalProperties(java.time.Duration.ofSeconds(1), false, true));
     UUID id = UUID.randomUUID();
 
     for (String escaping :

@@ -29,7 +29,10 @@ class LocalBackendPathsTest {
 
   @BeforeEach
   void backend() {
-    backend = new LocalBackend(new DataDirProperties(data, null));
+    backend =
+        new LocalBackend(
+            new DataDirProperties(data, null),
+            new LocalProperties(java.time.Duration.ofSeconds(1), false, true));
     own = data.resolve("checkpoints").resolve(job.toString()).toAbsolutePath();
   }
 

@@ -1,0 +1,97 @@
+package io.baton.orchestrator.cluster.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Processes found again by pid, start instant and marker; their exit status from their file. */
+class LocalProcessTest {
+
+  private static final String MARKER = "BATON_ATTEMPT_ID";
+
+  @TempDir Path dir;
+
+  @Test
+  void aRunningProcessIsAdoptedAndAKilledOneReadsAsEndedUnseen() throws Exception {
+    LocalProcess started = start(List.of("sleep", "30"), "job/1/0");
+
+    LocalProcess adopted = LocalProcess.adopt(dir, MARKER, "job/1/0").orElseThrow();
+    assertThat(adopted.pid()).isEqualTo(started.pid());
+    assertThat(adopted.exitCode()).isNull();
+
+    adopted.kill();
+    assertThat(adopted.exitCode()).isEqualTo(LocalProcess.UNKNOWN_EXIT);
+    assertThat(adopted.endedUnseen()).isTrue();
+    assertThat(started.exitCode()).as("its parent sees the signal").isEqualTo(143);
+  }
+
+  @Test
+  void anotherMarkerOrAnotherStartInstantIsNotTheProcess() throws Exception {
+    LocalProcess started = start(List.of("sleep", "30"), "job/1/0");
+    try {
+      assertThat(LocalProcess.adopt(dir, MARKER, "job/2/0").orElseThrow().exitCode())
+          .as("a pid whose environment carries another attempt")
+          .isEqualTo(LocalProcess.UNKNOWN_EXIT);
+
+      Files.writeString(
+          dir.resolve(LocalProcess.PID_FILE), started.pid() + " 2020-01-01T00:00:00Z node-a\n");
+      assertThat(LocalProcess.adopt(dir, MARKER, "job/1/0").orElseThrow().exitCode())
+          .as("a pid that started at another time: reused")
+          .isEqualTo(LocalProcess.UNKNOWN_EXIT);
+    } finally {
+      started.kill();
+    }
+  }
+
+  @Test
+  void theExitStatusOfAProcessThatEndedUnwatchedComesFromItsFile() throws Exception {
+    LocalProcess started = start(List.of("sh", "-c", "echo bye; exit 3"), "job/1/1");
+    assertThat(started.awaitExit(Duration.ofSeconds(10))).isTrue();
+
+    assertThat(started.exitCode()).isEqualTo(3);
+    LocalProcess found = LocalProcess.adopt(dir, MARKER, "job/1/1").orElseThrow();
+    assertThat(found.exitCode()).isEqualTo(3);
+    assertThat(found.endedUnseen()).isFalse();
+    assertThat(LocalProcess.recorded(dir).orElseThrow().node()).isEqualTo("node-a");
+    assertThat(Files.readString(dir.resolve("out.log"))).isEqualTo("bye\n");
+    assertThat(LocalProcess.adopt(dir.resolve("nothing-here"), MARKER, "job/1/1")).isEmpty();
+  }
+
+  @Test
+  void aProgramWhoseWrapperWasKilledAloneIsStoppedWithItsGroup() throws Exception {
+    LocalProcess started = start(List.of("sleep", "30"), "job/1/2");
+    ProcessHandle wrapper = ProcessHandle.of(started.pid()).orElseThrow();
+    ProcessHandle program = awaitChild(wrapper);
+
+    wrapper.destroyForcibly();
+    assertThat(started.awaitExit(Duration.ofSeconds(10))).isTrue();
+    assertThat(started.exitCode()).isEqualTo(137);
+    assertThat(program.isAlive()).as("orphaned by the kill").isTrue();
+
+    started.kill();
+    assertThat(program.onExit()).succeedsWithin(Duration.ofSeconds(10));
+  }
+
+  private static ProcessHandle awaitChild(ProcessHandle parent) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      var child = parent.children().findFirst();
+      if (child.isPresent()) {
+        return child.get();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no child of " + parent.pid());
+  }
+
+  private LocalProcess start(List<String> command, String marker) throws Exception {
+    return LocalProcess.start(
+        command, Map.of(MARKER, marker), dir, dir.resolve("out.log"), "node-a");
+  }
+}
