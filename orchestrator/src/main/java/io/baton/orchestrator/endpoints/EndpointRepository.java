@@ -1,5 +1,7 @@
 package io.baton.orchestrator.endpoints;
 
+import io.baton.orchestrator.leadership.Fence;
+import io.baton.orchestrator.leadership.Fences;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -327,7 +329,10 @@ public class EndpointRepository {
 
   /**
    * Moves a rollout from {@code from} to {@code to} with where it is now; false when it is no
-   * longer in {@code from} (someone else moved it). Only {@link RolloutLifecycle} calls this.
+   * longer in {@code from} (someone else moved it). Only {@link RolloutLifecycle} calls this. When
+   * the endpoints loop makes the move, its replica must still hold the lease ({@link Fences}).
+   *
+   * @throws io.baton.orchestrator.leadership.LeaseLost when the fence refused the move
    */
   boolean moveRollout(
       UUID id,
@@ -338,7 +343,9 @@ public class EndpointRepository {
       int position,
       Instant waitStartedAt,
       Instant now) {
-    return jdbc.sql(
+    Optional<Fence> fence = Fences.current();
+    JdbcClient.StatementSpec update =
+        jdbc.sql(
                 """
                 UPDATE rollouts SET state = :to, reason = COALESCE(:reason, reason),
                        evidence = CAST(:evidence AS jsonb), updated_at = :now,
@@ -347,7 +354,8 @@ public class EndpointRepository {
                        claimed_by = CASE WHEN :ended THEN NULL ELSE claimed_by END,
                        claimed_until = CASE WHEN :ended THEN NULL ELSE claimed_until END
                  WHERE id = :id AND state = :from
-                """)
+                """
+                    + fence.map(f -> " AND " + Fence.CONDITION).orElse(""))
             .param("to", to.name())
             .param("reason", reason)
             .param("evidence", evidence.toString())
@@ -356,9 +364,15 @@ public class EndpointRepository {
             .param("wait", waitStartedAt == null ? null : utc(waitStartedAt))
             .param("ended", to.isTerminal())
             .param("id", id)
-            .param("from", from.name())
-            .update()
-        == 1;
+            .param("from", from.name());
+    if (fence.isEmpty()) {
+      return update.update() == 1;
+    }
+    if (fence.get().bind(update).update() == 1) {
+      return true;
+    }
+    fence.get().verify(jdbc);
+    return false;
   }
 
   private static Row row(ResultSet rs, int n) throws SQLException {

@@ -208,6 +208,12 @@ final class HeartbeatReader {
   private static final int REASONS = 1 << 13;
   private static final int RAW = 1 << 14;
   private static final int LINKS = 1 << 15;
+  private static final int MEMORY_ERRORS = 1 << 16;
+
+  /** The schema's {@code memoryErrors} items. */
+  private static final java.util.Set<String> MEMORY_ERROR_STATES =
+      java.util.Set.of(
+          "uncorrected", "retired-pages-pending", "row-remap-pending", "row-remap-failure");
 
   private static int chipField(String name) {
     return switch (name) {
@@ -227,6 +233,7 @@ final class HeartbeatReader {
       case "reasons" -> REASONS;
       case "raw" -> RAW;
       case "links" -> LINKS;
+      case "memoryErrors" -> MEMORY_ERRORS;
       default -> 0;
     };
   }
@@ -291,6 +298,7 @@ final class HeartbeatReader {
               linksDown = HeartbeatLinks.downLinks(p, value);
               yield linksDown != null;
             }
+            case MEMORY_ERRORS -> value == JsonToken.VALUE_NULL || memoryErrors(p, value);
             default -> false;
           };
       if (!valid) {
@@ -377,6 +385,18 @@ final class HeartbeatReader {
       strings.add(p.getString());
     }
     return token == JsonToken.END_ARRAY ? strings : null;
+  }
+
+  /**
+   * The schema's {@code memoryErrors}: at most four distinct known states (the fault responder
+   * reads them from the stored chips).
+   */
+  private static boolean memoryErrors(JsonParser p, JsonToken value) {
+    List<String> states = strings(p, value);
+    return states != null
+        && states.size() <= MEMORY_ERROR_STATES.size()
+        && MEMORY_ERROR_STATES.containsAll(states)
+        && new java.util.HashSet<>(states).size() == states.size();
   }
 
   /** An object whose every value is a string. */

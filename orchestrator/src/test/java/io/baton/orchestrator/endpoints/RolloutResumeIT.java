@@ -1,9 +1,14 @@
 package io.baton.orchestrator.endpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.baton.orchestrator.cluster.InferenceBackend;
+import io.baton.orchestrator.leadership.Fence;
+import io.baton.orchestrator.leadership.Fences;
+import io.baton.orchestrator.leadership.LeaseLost;
+import io.baton.orchestrator.leadership.LeaseRepository;
 import io.baton.orchestrator.support.DrivenIntegrationTest;
 import io.baton.orchestrator.support.Rows;
 import java.nio.file.Files;
@@ -28,6 +33,7 @@ class RolloutResumeIT extends DrivenIntegrationTest {
   @Autowired RolloutRunner runner;
   @Autowired InferenceBackend backend;
   @Autowired TransactionTemplate transactions;
+  @Autowired LeaseRepository leases;
 
   @TempDir Path tmp;
 
@@ -92,6 +98,60 @@ class RolloutResumeIT extends DrivenIntegrationTest {
     assertThat(repository.find(endpoint).orElseThrow().currentRevision()).isEqualTo(1);
     assertThat(repository.rollout(id).orElseThrow().evidence().path("replicasReady").asInt())
         .isEqualTo(2);
+  }
+
+  @Test
+  void aRolloutMoveByAReplicaThatLostTheLeaseIsRefused() throws Exception {
+    UUID job = finishedJob();
+    UUID checkpoint = new Rows(jdbc).checkpoint(job, 100);
+    Path model = Files.writeString(tmp.resolve("fenced.safetensors"), "weights");
+    String endpoint = "fenced-" + job.toString().substring(0, 8);
+    UUID id =
+        transactions
+            .execute(
+                status ->
+                    endpoints.promote(
+                        endpoint,
+                        "nvidia-h100",
+                        2,
+                        "vision",
+                        new Endpoints.NewRevision(
+                            checkpoint, job, null, model.toString(), null, null, null),
+                        new Endpoints.RolloutPolicy(Duration.ofSeconds(60), 0, 0),
+                        "test"))
+            .orElseThrow()
+            .rolloutId();
+    String lease = "it-" + UUID.randomUUID();
+    Fence stale =
+        new Fence(lease, "a", leases.acquire(lease, "a", Duration.ofSeconds(10)).orElseThrow());
+    // a paused (GC, a stopped VM) past its term; b took over.
+    jdbc.sql("UPDATE leases SET expires_at = now() - interval '1 second' WHERE name = :name")
+        .param("name", lease)
+        .update();
+    leases.acquire(lease, "b", Duration.ofSeconds(10)).orElseThrow();
+
+    Rollout seen = repository.rollout(id).orElseThrow();
+    assertThatThrownBy(
+            () ->
+                Fences.under(
+                    stale,
+                    () ->
+                        repository.moveRollout(
+                            id,
+                            seen.state(),
+                            RolloutState.ROLLED_BACK,
+                            "stale belief",
+                            seen.evidence(),
+                            seen.position(),
+                            seen.waitStartedAt(),
+                            Instant.now())))
+        .isInstanceOf(LeaseLost.class);
+
+    Files.createFile(Path.of(model + ".go"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.rollout(id).orElseThrow().state() == RolloutState.SUCCEEDED);
+    assertThat(steps(endpoint, id)).doesNotContain("ROLLED_BACK");
   }
 
   private InferenceBackend.ReplicaState canary(String endpoint) {

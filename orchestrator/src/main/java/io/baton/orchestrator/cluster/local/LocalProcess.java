@@ -235,8 +235,11 @@ final class LocalProcess {
   }
 
   private static void kill(ProcessHandle handle, long group) {
-    List<ProcessHandle> tree = new ArrayList<>(handle.descendants().toList());
+    // The wrapper first: signalled before its program, it ends without writing an exit status
+    // (a stopped process reads as ended unseen, whichever signal reaches the program first).
+    List<ProcessHandle> tree = new ArrayList<>();
     tree.add(handle);
+    tree.addAll(handle.descendants().toList());
     for (ProcessHandle member : group(group)) {
       if (tree.stream().noneMatch(p -> p.pid() == member.pid())) {
         tree.add(member);
