@@ -30,6 +30,8 @@ import org.springframework.test.context.DynamicPropertySource;
       "baton.promotion.reconcile-interval=100ms",
       "baton.endpoints.reconcile-interval=100ms",
       "baton.claims.timeout=5s",
+      // more drivers than the pool has connections: PromotionConnectionsIT shows drives hold none
+      "baton.loops.drivers=24",
       "baton.security.rate-limits.read-burst=100000",
       "baton.security.rate-limits.write-burst=100000"
     })
