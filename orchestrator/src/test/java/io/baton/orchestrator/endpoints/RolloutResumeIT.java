@@ -122,8 +122,7 @@ class RolloutResumeIT extends DrivenIntegrationTest {
             .orElseThrow()
             .rolloutId();
     String lease = "it-" + UUID.randomUUID();
-    Fence stale =
-        new Fence(lease, "a", leases.seize(lease, "a", Duration.ofSeconds(10)));
+    Fence stale = new Fence(lease, "a", leases.seize(lease, "a", Duration.ofSeconds(10)));
     // a paused (GC, a stopped VM) past its term; b took over.
     jdbc.sql("UPDATE leases SET expires_at = now() - interval '1 second' WHERE name = :name")
         .param("name", lease)
