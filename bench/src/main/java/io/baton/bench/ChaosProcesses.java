@@ -30,7 +30,38 @@ final class ChaosProcesses {
   }
 
   /** One process of ours as {@code /proc} shows it. */
-  record Seen(long pid, long startTicks, Map<String, String> env, String command) {}
+  record Seen(long pid, long ppid, long startTicks, Map<String, String> env, String command) {
+
+    /** Which launch it belongs to: a rank's job/attempt/rank or a replica's endpoint/rev/index. */
+    String launch() {
+      return String.join(
+          "/",
+          String.valueOf(env.get("BATON_JOB_ID")),
+          String.valueOf(env.get("BATON_ATTEMPT")),
+          String.valueOf(env.get("BATON_RANK")),
+          String.valueOf(env.get("BATON_ENDPOINT")),
+          String.valueOf(env.get("BATON_REVISION")),
+          String.valueOf(env.get("BATON_REPLICA")));
+    }
+  }
+
+  /**
+   * One process per launch: the local backend starts each rank and replica under a small {@code
+   * sh} wrapper (which records its exit status), and the program it runs inherits the markers, so
+   * a process whose parent carries the same launch is that launch's program, not a second launch.
+   */
+  static List<Seen> launches(List<Seen> seen) {
+    Map<Long, Seen> byPid = new HashMap<>();
+    seen.forEach(s -> byPid.put(s.pid(), s));
+    List<Seen> launches = new ArrayList<>();
+    for (Seen s : seen) {
+      Seen parent = byPid.get(s.ppid());
+      if (parent == null || !parent.launch().equals(s.launch())) {
+        launches.add(s);
+      }
+    }
+    return launches;
+  }
 
   /** Every live process that carries the data directory or a Baton launch marker for it. */
   List<Seen> scan() {
@@ -68,6 +99,7 @@ final class ChaosProcesses {
         return null;
       }
       long start = Long.parseLong(fields[19]);
+      long ppid = Long.parseLong(fields[1]);
       Map<String, String> env = new HashMap<>();
       for (String entry : environ.split("\0")) {
         int eq = entry.indexOf('=');
@@ -79,7 +111,7 @@ final class ChaosProcesses {
           new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
               .replace('\0', ' ')
               .trim();
-      return new Seen(Long.parseLong(proc.getFileName().toString()), start, env, command);
+      return new Seen(Long.parseLong(proc.getFileName().toString()), ppid, start, env, command);
     } catch (IOException | RuntimeException gone) {
       return null;
     }
@@ -87,7 +119,7 @@ final class ChaosProcesses {
 
   /** Samples the ranks alive now into the campaign's sightings. */
   synchronized void sample(Instant now) {
-    for (Seen s : scan()) {
+    for (Seen s : launches(scan())) {
       String job = s.env().get("BATON_JOB_ID");
       if (job == null) {
         continue;
@@ -121,7 +153,7 @@ final class ChaosProcesses {
   /** The processes left now, as the orphan check reads them ({@code except}: the bench's own). */
   List<ChaosInvariants.Leftover> leftovers(java.util.Set<Long> except) {
     List<ChaosInvariants.Leftover> left = new ArrayList<>();
-    for (Seen s : scan()) {
+    for (Seen s : launches(scan())) {
       if (except.contains(s.pid())) {
         continue;
       }
