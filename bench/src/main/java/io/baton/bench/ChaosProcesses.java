@@ -24,6 +24,9 @@ final class ChaosProcesses {
 
   private final String dataDir;
   private final Map<String, ChaosInvariants.RankSighting> sightings = new LinkedHashMap<>();
+  // Programs once seen under their launch's wrapper: when a stop signals the wrapper first, the
+  // program outlives it for a moment with another parent, still the same launch.
+  private final java.util.Set<String> programs = new java.util.HashSet<>();
 
   ChaosProcesses(Path dataDir) {
     this.dataDir = dataDir.toAbsolutePath().toString();
@@ -119,7 +122,17 @@ final class ChaosProcesses {
 
   /** Samples the ranks alive now into the campaign's sightings. */
   synchronized void sample(Instant now) {
-    for (Seen s : launches(scan())) {
+    List<Seen> all = scan();
+    List<Seen> launches = launches(all);
+    for (Seen s : all) {
+      if (!launches.contains(s)) {
+        programs.add(s.pid() + "@" + s.startTicks());
+      }
+    }
+    for (Seen s : launches) {
+      if (programs.contains(s.pid() + "@" + s.startTicks())) {
+        continue;
+      }
       String job = s.env().get("BATON_JOB_ID");
       if (job == null) {
         continue;
