@@ -49,9 +49,9 @@ final class ChaosProcesses {
   }
 
   /**
-   * One process per launch: the local backend starts each rank and replica under a small {@code
-   * sh} wrapper (which records its exit status), and the program it runs inherits the markers, so
-   * a process whose parent carries the same launch is that launch's program, not a second launch.
+   * One process per launch: the local backend starts each rank and replica under a small {@code sh}
+   * wrapper (which records its exit status), and the program it runs inherits the markers, so a
+   * process whose parent carries the same launch is that launch's program, not a second launch.
    */
   static List<Seen> launches(List<Seen> seen) {
     Map<Long, Seen> byPid = new HashMap<>();
