@@ -79,6 +79,9 @@ public final class Orchestrator {
                       "--server.port=" + port,
                       "--server.address=127.0.0.1",
                       "--baton.data-dir=" + dataDir,
+                      // ranks and replicas outlive a stopped orchestrator by default; tests leave
+                      // nothing running
+                      "--baton.cluster.local.stop-ranks-on-shutdown=true",
                       "--logging.level.root=WARN",
                       "--spring.main.banner-mode=off"))
               .directory(root().toFile())
