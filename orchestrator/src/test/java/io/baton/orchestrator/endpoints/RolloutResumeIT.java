@@ -39,25 +39,10 @@ class RolloutResumeIT extends DrivenIntegrationTest {
 
   @Test
   void aRolloutWhoseRunnerRestartsInScalingResumesInScalingNotFromTheCanary() throws Exception {
-    UUID job = finishedJob();
-    UUID checkpoint = new Rows(jdbc).checkpoint(job, 100);
     Path model = Files.writeString(tmp.resolve("model.safetensors"), "weights");
-    String endpoint = "resume-" + job.toString().substring(0, 8);
-    UUID id =
-        transactions
-            .execute(
-                status ->
-                    endpoints.promote(
-                        endpoint,
-                        "nvidia-h100",
-                        2,
-                        "vision",
-                        new Endpoints.NewRevision(
-                            checkpoint, job, null, model.toString(), null, null, null),
-                        new Endpoints.RolloutPolicy(Duration.ofSeconds(60), 0, 0),
-                        "test"))
-            .orElseThrow()
-            .rolloutId();
+    Promoted promoted = promote("resume", model);
+    String endpoint = promoted.endpoint();
+    UUID id = promoted.rollout();
 
     // The canary (replica 0) is ready at once; replica 1 waits for the test: SCALING holds.
     await()
@@ -102,25 +87,10 @@ class RolloutResumeIT extends DrivenIntegrationTest {
 
   @Test
   void aRolloutMoveByAReplicaThatLostTheLeaseIsRefused() throws Exception {
-    UUID job = finishedJob();
-    UUID checkpoint = new Rows(jdbc).checkpoint(job, 100);
     Path model = Files.writeString(tmp.resolve("fenced.safetensors"), "weights");
-    String endpoint = "fenced-" + job.toString().substring(0, 8);
-    UUID id =
-        transactions
-            .execute(
-                status ->
-                    endpoints.promote(
-                        endpoint,
-                        "nvidia-h100",
-                        2,
-                        "vision",
-                        new Endpoints.NewRevision(
-                            checkpoint, job, null, model.toString(), null, null, null),
-                        new Endpoints.RolloutPolicy(Duration.ofSeconds(60), 0, 0),
-                        "test"))
-            .orElseThrow()
-            .rolloutId();
+    Promoted promoted = promote("fenced", model);
+    String endpoint = promoted.endpoint();
+    UUID id = promoted.rollout();
     String lease = "it-" + UUID.randomUUID();
     Fence stale = new Fence(lease, "a", leases.seize(lease, "a", Duration.ofSeconds(10)));
     // a paused (GC, a stopped VM) past its term; b took over.
@@ -151,6 +121,31 @@ class RolloutResumeIT extends DrivenIntegrationTest {
         .atMost(Duration.ofSeconds(30))
         .until(() -> repository.rollout(id).orElseThrow().state() == RolloutState.SUCCEEDED);
     assertThat(steps(endpoint, id)).doesNotContain("ROLLED_BACK");
+  }
+
+  private record Promoted(String endpoint, UUID rollout) {}
+
+  /** A finished job's checkpoint promoted onto a new 2-replica endpoint named {@code prefix-…}. */
+  private Promoted promote(String prefix, Path model) {
+    UUID job = finishedJob();
+    UUID checkpoint = new Rows(jdbc).checkpoint(job, 100);
+    String endpoint = prefix + "-" + job.toString().substring(0, 8);
+    UUID rollout =
+        transactions
+            .execute(
+                status ->
+                    endpoints.promote(
+                        endpoint,
+                        "nvidia-h100",
+                        2,
+                        "vision",
+                        new Endpoints.NewRevision(
+                            checkpoint, job, null, model.toString(), null, null, null),
+                        new Endpoints.RolloutPolicy(Duration.ofSeconds(60), 0, 0),
+                        "test"))
+            .orElseThrow()
+            .rolloutId();
+    return new Promoted(endpoint, rollout);
   }
 
   private InferenceBackend.ReplicaState canary(String endpoint) {
