@@ -62,7 +62,7 @@ final class ChaosBench {
     ChaosCampaign.Result result =
         new ChaosCampaign(root, work, settings, System.out::println).run();
     System.out.println(report(result));
-    boolean clean = result.findings().total() == 0;
+    boolean clean = result.findings().total() == 0 && result.serverErrors().isEmpty();
     System.out.flush();
     if (!clean) {
       System.exit(1);
@@ -119,6 +119,8 @@ final class ChaosBench {
       out.append(String.format("%-26s %d%n", key, found.size()));
       found.stream().limit(20).forEach(v -> out.append("    ").append(v).append('\n'));
     }
+    out.append(String.format("%-26s %d%n", "serverErrors (HTTP 500)", r.serverErrors().size()));
+    r.serverErrors().stream().limit(20).forEach(v -> out.append("    ").append(v).append('\n'));
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("benchmark", "chaos");
     figures.put("injections", r.injections().size());
@@ -130,6 +132,7 @@ final class ChaosBench {
     }
     figures.put("failoverMsMax", r.failoverMsMax());
     figures.put("illegalTransitions", r.findings().count("illegalTransitions"));
+    figures.put("serverErrors", r.serverErrors().size());
     figures.put("seed", r.settings().seed());
     for (ChaosCampaign.Kind kind : ChaosCampaign.Kind.values()) {
       figures.put(

@@ -96,7 +96,8 @@ final class ChaosCampaign {
       int faults,
       int promotions,
       int ackedReports,
-      Map<String, Integer> jobStates) {}
+      Map<String, Integer> jobStates,
+      List<String> serverErrors) {}
 
   private final Path root;
   private final Path work;
@@ -108,6 +109,8 @@ final class ChaosCampaign {
   private final AtomicInteger unaccepted = new AtomicInteger();
   private final AtomicInteger faults = new AtomicInteger();
   private final AtomicInteger promotions = new AtomicInteger();
+  // Every 500 the API answered: a database that is down or cut is a 503 (retry), never a 500.
+  private final List<String> serverErrors = new CopyOnWriteArrayList<>();
   private final AtomicBoolean stopWorkload = new AtomicBoolean();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -191,7 +194,8 @@ final class ChaosCampaign {
           faults.get(),
           promotions.get(),
           link.acked().size(),
-          states);
+          states,
+          List.copyOf(serverErrors));
     } finally {
       stopWorkload.set(true);
       if (sampler != null) {
@@ -235,10 +239,11 @@ final class ChaosCampaign {
             data,
             port,
             ProcessBuilder.Redirect.appendTo(work.resolve("orchestrator.log").toFile()),
-            // Starts sooner (C1 only, a small heap, the serial collector): a restart is the
-            // failover time of the local backend.
+            // Starts sooner (C1 only, a small heap, the serial collector, classes from a
+            // class-data-sharing archive): a restart is the failover time of the local backend.
             List.of("-Xmx768m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
-            args);
+            args,
+            true);
     orchestrator.awaitHealthy(Duration.ofSeconds(600));
   }
 
@@ -750,7 +755,18 @@ final class ChaosCampaign {
           .header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofString(body));
     }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() == 500) {
+      String body500 = response.body();
+      serverErrors.add(
+          method
+              + " "
+              + path
+              + " → 500 "
+              + (body500.length() > 300 ? body500.substring(0, 300) + "…" : body500));
+    }
+    return response;
   }
 
   private static Thread daemon(String name, Runnable body) {

@@ -40,7 +40,8 @@ final class Orchestrator implements AutoCloseable {
             freePort(),
             ProcessBuilder.Redirect.to(dataDir.resolveSibling("orchestrator.log").toFile()),
             List.of(),
-            List.of(extraArgs));
+            List.of(extraArgs),
+            false);
     try {
       orchestrator.awaitHealthy(Duration.ofSeconds(120));
     } catch (Exception | Error e) {
@@ -67,19 +68,24 @@ final class Orchestrator implements AutoCloseable {
       int port,
       ProcessBuilder.Redirect log,
       List<String> jvmArgs,
-      List<String> extraArgs)
+      List<String> extraArgs,
+      boolean shareClasses)
       throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx2g");
-    command.addAll(jvmArgs);
     // Extra JVM options, e.g. a flight recording: BATON_BENCH_JVM_OPTS="-XX:StartFlightRecording=…"
     String jvmOptions = System.getenv("BATON_BENCH_JVM_OPTS");
     if (jvmOptions != null && !jvmOptions.isBlank()) {
       command.addAll(List.of(jvmOptions.trim().split("\\s+")));
     }
-    command.add("-jar");
-    command.add(root.resolve("orchestrator/target/baton-orchestrator.jar").toString());
+    if (shareClasses) {
+      command.addAll(ClassDataSharing.launch(root, jvmArgs));
+    } else {
+      command.addAll(jvmArgs);
+      command.add("-jar");
+      command.add(root.resolve("orchestrator/target/baton-orchestrator.jar").toString());
+    }
     command.add("--server.port=" + port);
     command.add("--server.address=127.0.0.1");
     command.add("--baton.data-dir=" + dataDir);

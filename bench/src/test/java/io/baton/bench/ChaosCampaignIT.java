@@ -54,5 +54,8 @@ class ChaosCampaignIT {
     assertThat(result.findings().violations())
         .as(report)
         .allSatisfy((check, found) -> assertThat(found).as(check).isEmpty());
+    assertThat(result.serverErrors())
+        .as("a database stopped or cut is a 503 to retry, never a 500")
+        .isEmpty();
   }
 }

@@ -48,6 +48,7 @@ class JobData {
           AS v(job_id, step, total_steps, loss, samples_per_sec, rank, attempt, node, at, data,
                step_ms, compute_ms)
       ON CONFLICT (job_id, coalesce(attempt, 0), rank, step) DO NOTHING
+      RETURNING job_id
       """;
 
   /** Each job with the nodes of its latest attempt's placement and its checkpoint URI. */
@@ -115,9 +116,9 @@ class JobData {
                     job(jobs, l), l.node(), l.entry().path("path").asString(null), golden(l)),
                 now));
     if (!progress.isEmpty()) {
-      insertProgress(c, progress);
+      Map<UUID, Integer> inserted = insertProgress(c, progress);
       updateLatestProgress(c, progress);
-      thin(c, progress);
+      thin(c, inserted);
     }
     for (Line checkpoint : checkpoints) {
       insertCheckpoint(c, checkpoint, now);
@@ -197,7 +198,11 @@ class JobData {
     return true;
   }
 
-  private void insertProgress(Connection c, List<Line> lines) throws SQLException {
+  /**
+   * Inserts the lines; returns how many rows each job's series really gained (a line sent again —
+   * an agent resending after a lost answer, or ranks adopted by a new orchestrator — adds none).
+   */
+  private Map<UUID, Integer> insertProgress(Connection c, List<Line> lines) throws SQLException {
     int n = lines.size();
     Object[][] columns = new Object[12][n];
     for (int i = 0; i < n; i++) {
@@ -224,7 +229,13 @@ class JobData {
       for (int k = 0; k < columns.length; k++) {
         ps.setArray(k + 1, c.createArrayOf(types[k], columns[k]));
       }
-      ps.executeUpdate();
+      Map<UUID, Integer> inserted = new HashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          inserted.merge(rs.getObject(1, UUID.class), 1, Integer::sum);
+        }
+      }
+      return inserted;
     }
   }
 
@@ -250,9 +261,7 @@ class JobData {
   }
 
   /** Keeps each touched series within its bound by dropping every other point of its older half. */
-  private void thin(Connection c, List<Line> lines) throws SQLException {
-    Map<UUID, Integer> added = new HashMap<>();
-    lines.forEach(l -> added.merge(l.jobId(), 1, Integer::sum));
+  private void thin(Connection c, Map<UUID, Integer> added) throws SQLException {
     for (Map.Entry<UUID, Integer> entry : added.entrySet()) {
       UUID job = entry.getKey();
       Integer size = seriesSizes.get(job);

@@ -10,6 +10,7 @@ import io.baton.orchestrator.faults.FaultPolicy;
 import io.baton.orchestrator.faults.FaultRule;
 import io.baton.orchestrator.faults.Observation;
 import io.baton.orchestrator.faults.Signal;
+import io.baton.orchestrator.leadership.LeaseLost;
 import io.baton.orchestrator.pools.ChipHealth;
 import io.baton.orchestrator.pools.Node;
 import io.baton.orchestrator.pools.NodeRepository;
@@ -86,6 +87,8 @@ public class FaultResponder implements SmartLifecycle {
         }
         try {
           respond(pool, policy, node, clock.instant());
+        } catch (LeaseLost e) {
+          throw e; // this replica no longer leads: the pass ends here
         } catch (RuntimeException e) {
           log.warn(
               "Acting on the faults of node {} failed; retrying: {}", node.name(), e.toString());
@@ -94,6 +97,8 @@ public class FaultResponder implements SmartLifecycle {
     }
     try {
       judgeFindings(clock.instant());
+    } catch (LeaseLost e) {
+      throw e;
     } catch (RuntimeException e) {
       log.warn("Judging Baton's findings failed; retrying: {}", e.toString());
     }

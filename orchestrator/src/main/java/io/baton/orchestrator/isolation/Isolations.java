@@ -1,6 +1,7 @@
 package io.baton.orchestrator.isolation;
 
 import io.baton.orchestrator.faults.Signal;
+import io.baton.orchestrator.leadership.Fences;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,35 +78,50 @@ public class Isolations {
     return all().stream().filter(i -> i.node().equals(node) && i.chip() == chip).findFirst();
   }
 
-  /** Isolates; false when it already was. */
+  /**
+   * Isolates; false when it already was. Made by the fault responder, an owned loop: fenced ({@link
+   * Fences}), so a replica that lost its lease cannot isolate on stale beliefs.
+   *
+   * @throws io.baton.orchestrator.leadership.LeaseLost when the fence refused the write
+   */
   boolean isolate(String node, int chip, String pool, String reason, Instant at) {
-    return jdbc.sql(
-                """
-                INSERT INTO isolations (node, chip, pool, reason, isolated_at)
-                VALUES (:node, :chip, :pool, :reason, :at) ON CONFLICT DO NOTHING
-                """)
-            .param("node", node)
-            .param("chip", chip)
-            .param("pool", pool)
-            .param("reason", reason)
-            .param("at", Timestamp.from(at))
-            .update()
-        == 1;
+    boolean inserted =
+        Fences.bind(
+                    jdbc.sql(
+                            """
+                            INSERT INTO isolations (node, chip, pool, reason, isolated_at)
+                            SELECT :node, :chip, :pool, :reason, :at WHERE TRUE
+                            """
+                                + Fences.and()
+                                + " ON CONFLICT DO NOTHING")
+                        .param("node", node)
+                        .param("chip", chip)
+                        .param("pool", pool)
+                        .param("reason", reason)
+                        .param("at", Timestamp.from(at)))
+                .update()
+            == 1;
+    if (!inserted) {
+      Fences.verify(jdbc);
+    }
+    return inserted;
   }
 
+  /** Marks since when an isolated chip is healthy (null: unhealthy again); fenced like isolate. */
   void healthySince(String node, int chip, Instant since) {
-    if (since == null) {
-      jdbc.sql("UPDATE isolations SET healthy_since = NULL WHERE node = :node AND chip = :chip")
-          .param("node", node)
-          .param("chip", chip)
-          .update();
-      return;
+    int changed =
+        Fences.bind(
+                jdbc.sql(
+                        "UPDATE isolations SET healthy_since = CAST(:since AS timestamptz) WHERE node = :node"
+                            + " AND chip = :chip"
+                            + Fences.and())
+                    .param("since", since == null ? null : Timestamp.from(since))
+                    .param("node", node)
+                    .param("chip", chip))
+            .update();
+    if (changed == 0) {
+      Fences.verify(jdbc);
     }
-    jdbc.sql("UPDATE isolations SET healthy_since = :since WHERE node = :node AND chip = :chip")
-        .param("since", Timestamp.from(since))
-        .param("node", node)
-        .param("chip", chip)
-        .update();
   }
 
   /** Sets or lifts an operator's hold; false when there is no such isolation. */
@@ -118,12 +134,21 @@ public class Isolations {
         == 1;
   }
 
+  /** Lifts an isolation; fenced like isolate when the fault responder does it. */
   boolean release(String node, int chip) {
-    return jdbc.sql("DELETE FROM isolations WHERE node = :node AND chip = :chip")
-            .param("node", node)
-            .param("chip", chip)
-            .update()
-        == 1;
+    boolean deleted =
+        Fences.bind(
+                    jdbc.sql(
+                            "DELETE FROM isolations WHERE node = :node AND chip = :chip"
+                                + Fences.and())
+                        .param("node", node)
+                        .param("chip", chip))
+                .update()
+            == 1;
+    if (!deleted) {
+      Fences.verify(jdbc);
+    }
+    return deleted;
   }
 
   /**

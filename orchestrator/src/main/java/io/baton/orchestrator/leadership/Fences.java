@@ -2,6 +2,7 @@ package io.baton.orchestrator.leadership;
 
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The fence of the owned loop running on this thread. A loop that runs only on the leader binds it
@@ -20,6 +21,31 @@ public final class Fences {
   /** The fence bound to this thread, if it runs an owned loop. */
   public static Optional<Fence> current() {
     return Optional.ofNullable(CURRENT.get());
+  }
+
+  /**
+   * {@code " AND " + }{@link Fence#CONDITION} when a fence is bound to this thread, else nothing:
+   * appended to a statement's {@code WHERE}, bound with {@link #bind}.
+   */
+  public static String and() {
+    return current().isPresent() ? " AND " + Fence.CONDITION : "";
+  }
+
+  /** Binds the parameters {@link #and} added, if it added any. */
+  public static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement) {
+    Fence fence = CURRENT.get();
+    return fence == null ? statement : fence.bind(statement);
+  }
+
+  /**
+   * After a guarded statement changed nothing: throws {@link LeaseLost} when the bound fence is why
+   * (this replica no longer leads), so the caller does not take it for "nothing to change".
+   */
+  public static void verify(JdbcClient jdbc) {
+    Fence fence = CURRENT.get();
+    if (fence != null) {
+      fence.verify(jdbc);
+    }
   }
 
   /** Runs {@code work} with {@code fence} bound (none when null), restoring what was bound. */

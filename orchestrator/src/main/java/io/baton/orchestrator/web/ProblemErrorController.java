@@ -26,6 +26,11 @@ class ProblemErrorController implements ErrorController {
           .contentType(MediaType.APPLICATION_PROBLEM_JSON)
           .body(ApiExceptionHandler.invalidQuery());
     }
+    if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable e
+        && DatabaseUnavailable.is(e)) {
+      // A filter (e.g. the token lookup) could not reach the database.
+      return DatabaseUnavailable.response();
+    }
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     // Without the container's attribute, the client asked for the error path itself: no such page.
     int status = code instanceof Integer i ? i : 404;

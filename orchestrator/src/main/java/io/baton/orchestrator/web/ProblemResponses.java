@@ -80,6 +80,18 @@ public final class ProblemResponses {
   /** A fault of the server: logged with a reference the client sees. */
   public void unexpected(HttpServletResponse response, Throwable e, String instance)
       throws IOException {
+    if (DatabaseUnavailable.is(e)) {
+      log.warn("Database unavailable: {}", e.toString());
+      response.setHeader("Retry-After", Integer.toString(DatabaseUnavailable.RETRY_AFTER_SECONDS));
+      write(
+          response,
+          503,
+          DatabaseUnavailable.TYPE,
+          DatabaseUnavailable.TITLE,
+          DatabaseUnavailable.DETAIL,
+          instance);
+      return;
+    }
     String reference = UUID.randomUUID().toString();
     log.error("Unexpected error, reference {}", reference, e);
     ObjectNode body =

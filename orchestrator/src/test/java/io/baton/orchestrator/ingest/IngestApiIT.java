@@ -380,6 +380,25 @@ class IngestApiIT extends IntegrationTest {
   }
 
   @Test
+  void linesSentAgainDoNotCountTowardsTheBoundSoNothingIsThinnedForThem() {
+    Node node = aNode("ascend-910b");
+    UUID job = aJobOn(node);
+    // The same 300 points three times (an agent resending, or ranks adopted by a new orchestrator
+    // writing their progress files again): the series holds 300 points, under the bound of 500.
+    for (int r = 0; r < 3; r++) {
+      Reports report = aReport(node.name()).seq(r);
+      for (int i = 0; i < 300; i++) {
+        report.progress(job, i, 1.0 / (1 + i));
+      }
+      report(node, report);
+    }
+
+    JsonNode points = api.get("/api/v1/jobs/" + job + "/progress").json().get("points");
+
+    assertThat(points.size()).as("every point kept, none thinned").isEqualTo(300);
+  }
+
+  @Test
   void progressOfUnknownJobsIsDropped() {
     Node node = aNode("ascend-910b");
     double before = refused("unknown-job", "progress");

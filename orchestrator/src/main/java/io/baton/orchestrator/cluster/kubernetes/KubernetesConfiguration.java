@@ -89,7 +89,15 @@ class KubernetesConfiguration {
       NodeRepository nodes,
       PoolCatalog pools,
       io.baton.orchestrator.isolation.Isolations isolations,
-      io.baton.orchestrator.cluster.ReconcileLoops loops) {
-    return new NodeFencer(client, properties, nodes, pools, isolations::isolated, loops);
+      io.baton.orchestrator.cluster.ReconcileLoops loops,
+      org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+    return new NodeFencer(
+        client,
+        properties,
+        nodes,
+        pools,
+        isolations::isolated,
+        loops,
+        () -> io.baton.orchestrator.leadership.Fences.verify(jdbc));
   }
 }

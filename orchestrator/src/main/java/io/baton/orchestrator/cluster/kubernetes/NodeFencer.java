@@ -36,19 +36,24 @@ public class NodeFencer implements SmartLifecycle {
   private final KubernetesApi api;
   private final java.util.function.Supplier<Map<String, java.util.Set<Integer>>> isolated;
   private final ReconcileLoop loop;
+  private final Runnable beforeWrite;
 
   NodeFencer(
       KubernetesClient client,
       KubernetesProperties properties,
       NodeRepository nodes,
       PoolCatalog pools) {
-    this(client, properties, nodes, pools, Map::of, null);
+    this(client, properties, nodes, pools, Map::of, null, () -> {});
   }
 
   /**
    * @param isolated chips the fault policy isolated, by node ({@code -1}: the whole node); they
    *     fence their node as FAULT chips do
    * @param loops makes the fencing loop owned by the leader (null: a loop of its own, for tests)
+   * @param beforeWrite runs just before each Node write and throws {@link
+   *     io.baton.orchestrator.leadership.LeaseLost} when this replica no longer leads: the
+   *     Kubernetes API cannot check the database's fence in the same write, so the check comes
+   *     right before it (the Node's resourceVersion still refuses a write on a stale read)
    */
   NodeFencer(
       KubernetesClient client,
@@ -56,8 +61,10 @@ public class NodeFencer implements SmartLifecycle {
       NodeRepository nodes,
       PoolCatalog pools,
       java.util.function.Supplier<Map<String, java.util.Set<Integer>>> isolated,
-      ReconcileLoops loops) {
+      ReconcileLoops loops,
+      Runnable beforeWrite) {
     this.isolated = isolated;
+    this.beforeWrite = beforeWrite;
     this.loop =
         loops == null
             ? new ReconcileLoop("baton-node-fencer", this::fenceAll)
@@ -80,6 +87,8 @@ public class NodeFencer implements SmartLifecycle {
               new Fencing.Chips(
                       node.chipHealth(), node.chipIndexes(), node.state() == NodeState.LOST)
                   .isolating(out.getOrDefault(node.name(), java.util.Set.of())));
+        } catch (io.baton.orchestrator.leadership.LeaseLost e) {
+          throw e; // this replica no longer leads: the pass ends here
         } catch (RuntimeException e) {
           log.warn("Cannot fence or release node {}; trying again: {}", node.name(), e.toString());
         }
@@ -115,7 +124,11 @@ public class NodeFencer implements SmartLifecycle {
             return null;
           }
           io.fabric8.kubernetes.api.model.Node changed = change.apply(node);
-          return changed == null ? null : client.resource(changed).update();
+          if (changed == null) {
+            return null;
+          }
+          beforeWrite.run();
+          return client.resource(changed).update();
         });
   }
 

@@ -68,6 +68,32 @@ class KubernetesNodeFencerTest {
   }
 
   @Test
+  void aReplicaThatNoLongerLeadsWritesNoNode() {
+    io.baton.orchestrator.leadership.Fence stale =
+        new io.baton.orchestrator.leadership.Fence("baton-leader", "paused-replica", 7);
+    NodeFencer paused =
+        new NodeFencer(
+            ApiAudit.client(client),
+            Fixtures.properties(),
+            null,
+            Fixtures.pools(),
+            Map::of,
+            null,
+            () -> {
+              throw new io.baton.orchestrator.leadership.LeaseLost(stale);
+            });
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> paused.fence("node-b", chips("OOFO")))
+        .isInstanceOf(io.baton.orchestrator.leadership.LeaseLost.class);
+
+    Node untouched = client.nodes().withName("node-b").get();
+    assertThat(untouched.getSpec().getUnschedulable()).isNull();
+    assertThat(untouched.getSpec().getTaints())
+        .extracting(t -> t.getKey())
+        .containsExactly("huawei.com/Ascend910");
+  }
+
+  @Test
   void anOperatorsHoldKeepsTheNodeFenced() {
     fencer.fence("node-a", chips("FOOO"));
     client
@@ -151,7 +177,8 @@ class KubernetesNodeFencerTest {
             null,
             Fixtures.pools(),
             () -> isolated,
-            null);
+            null,
+            () -> {});
 
     // The chip reports OK (its link is what is down): the isolation alone fences the node.
     byPolicy.fence("node-a", chips("OOOO").isolating(isolated.get("node-a")));
