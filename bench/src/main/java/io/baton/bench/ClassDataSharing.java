@@ -99,8 +99,35 @@ final class ClassDataSharing {
                 "--baton.data-dir=" + data,
                 "--logging.level.root=WARN",
                 "--spring.main.banner-mode=off"));
-        run(root, training, data.resolveSibling(data.getFileName() + ".log"));
-        delete(data);
+        try {
+          run(root, training, data.resolveSibling(data.getFileName() + ".log"));
+        } finally {
+          // The run ends at the refresh without closing the context: its embedded PostgreSQL is
+          // left behind, and goes with the data directory.
+          List<ProcessHandle> left =
+              ProcessHandle.allProcesses()
+                  .filter(
+                      p ->
+                          p.info()
+                              .commandLine()
+                              .map(c -> c.contains(data.toString()))
+                              .orElse(false))
+                  .toList();
+          left.forEach(ProcessHandle::destroy);
+          for (ProcessHandle p : left) {
+            try {
+              p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException e) {
+              p.destroyForcibly();
+            }
+          }
+          try {
+            delete(data);
+          } catch (IOException e) {
+            System.err.println("cannot delete " + data + ": " + e.getMessage());
+          }
+        }
         if (!Files.exists(archive)) {
           throw new IOException("the training run wrote no archive");
         }

@@ -276,7 +276,9 @@ class RestartAdoptionIT {
             "-Xmx96m",
             "-XX:TieredStopAtLevel=1",
             "-jar",
-            DEMO.toString(),
+            // Found through the installation, not the working directory: the orchestrator runs in
+            // a temporary directory (OrchestratorProcess), outside the checkout.
+            "$(BATON_LOCAL_ROOT)/examples/target/baton-examples.jar",
             "train",
             "--steps",
             Integer.toString(steps),

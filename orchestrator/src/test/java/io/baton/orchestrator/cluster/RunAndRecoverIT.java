@@ -211,6 +211,8 @@ class RunAndRecoverIT {
     assertThat(done.get("restarts").asInt()).isEqualTo(2);
     assertThat(done.get("reason").asString())
         .contains("exited with code 127")
+        .contains("(last output: ")
+        .contains("no-such-program-here")
         .contains("restart budget spent");
     assertThat(freeChips()).isEqualTo(32);
   }

@@ -49,6 +49,9 @@ public final class OrchestratorProcess implements AutoCloseable {
     try {
       Process process =
           new ProcessBuilder(command)
+              // Outside the checkout, as an installed orchestrator would be: what it needs of the
+              // installation (the demo's jar) it finds from its own code's location (LocalHome).
+              .directory(dataDir.toAbsolutePath().getParent().toFile())
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();

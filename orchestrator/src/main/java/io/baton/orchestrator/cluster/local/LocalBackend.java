@@ -47,12 +47,24 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
   private final Path dataDir;
   private final Path work;
   private final Path checkpoints;
-  private final Path root = Path.of("").toAbsolutePath();
+  private final Path root;
   private final Map<String, List<Rank>> attempts = new ConcurrentHashMap<>();
   private final boolean stopRanksOnShutdown;
   private volatile boolean running;
 
   LocalBackend(DataDirProperties properties, LocalProperties local) {
+    this(properties, local, "");
+  }
+
+  /**
+   * @param home {@code baton.local.home} ({@link LocalHome}; blank: found from the jar)
+   */
+  @org.springframework.beans.factory.annotation.Autowired
+  LocalBackend(
+      DataDirProperties properties,
+      LocalProperties local,
+      @org.springframework.beans.factory.annotation.Value("${baton.local.home:}") String home) {
+    this.root = LocalHome.of(home);
     this.stopRanksOnShutdown = local.stopRanksOnShutdown();
     this.dataDir = properties.dataDir().toAbsolutePath().normalize();
     this.work = dataDir.resolve("work");
@@ -76,10 +88,10 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
   /**
    * A rank; {@code process} is null when it could not even start (exit code 127, as a shell says).
    */
-  private record Rank(int rank, String node, LocalProcess process) {
+  private record Rank(int rank, String node, LocalProcess process, Path log, String startError) {
     RankState state() {
       if (process == null) {
-        return new RankState(rank, node, 127);
+        return new RankState(rank, node, 127, "could not start: " + startError, false);
       }
       Integer exit = process.exitCode();
       if (exit != null && process.endedUnseen()) {
@@ -89,6 +101,11 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
             exit,
             "ended while no orchestrator watched it, leaving no exit status",
             true);
+      }
+      if (exit != null && exit != 0) {
+        // Why it failed, in the job's events: a missing jar, a bad flag, a traceback's last line.
+        String last = lastOutput(log);
+        return new RankState(rank, node, exit, last == null ? null : "last output: " + last, false);
       }
       return new RankState(rank, node, exit);
     }
@@ -129,7 +146,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
           placement.rank(),
           launch.jobId(),
           e.getMessage());
-      return new Rank(placement.rank(), placement.node(), null);
+      return new Rank(placement.rank(), placement.node(), null, null, e.getMessage());
     }
   }
 
@@ -167,7 +184,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     try {
       LocalProcess process =
           LocalProcess.start(command, env, dir, dir.resolve("rank.log"), placement.node());
-      return new Rank(placement.rank(), placement.node(), process);
+      return new Rank(placement.rank(), placement.node(), process, dir.resolve("rank.log"), null);
     } catch (IOException e) {
       Files.writeString(
           dir.resolve("rank.log"),
@@ -354,6 +371,25 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     }
   }
 
+  /** The last non-blank line a rank wrote (at most 300 characters); null when there is none. */
+  static String lastOutput(Path log) {
+    if (log == null) {
+      return null;
+    }
+    try {
+      List<String> lines = LogTail.lines(log, 20);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        String line = lines.get(i).strip();
+        if (!line.isEmpty()) {
+          return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+        }
+      }
+    } catch (IOException e) {
+      // no output to show
+    }
+    return null;
+  }
+
   private void adopt(Path dir, Map<String, List<Rank>> found) {
     try {
       Path relative = work.relativize(dir);
@@ -369,7 +405,7 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
               p ->
                   found
                       .computeIfAbsent(key(jobId, attempt), k -> new ArrayList<>())
-                      .add(new Rank(rank, node, p)));
+                      .add(new Rank(rank, node, p, dir.resolve("rank.log"), null)));
     } catch (RuntimeException e) {
       log.warn("Cannot adopt the rank recorded in {}: {}", dir, e.toString());
     }

@@ -53,14 +53,21 @@ public class LocalInference implements InferenceBackend, SmartLifecycle {
 
   private final Path dataDir;
   private final Path serving;
-  private final Path root = Path.of("").toAbsolutePath();
+  private final Path root;
   private final Map<String, Running> replicas = new ConcurrentHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
   private final boolean stopOnShutdown;
   private volatile boolean running;
 
-  LocalInference(DataDirProperties properties, LocalProperties local) {
+  /**
+   * @param home {@code baton.local.home} ({@link LocalHome}; blank: found from the jar)
+   */
+  LocalInference(
+      DataDirProperties properties,
+      LocalProperties local,
+      @org.springframework.beans.factory.annotation.Value("${baton.local.home:}") String home) {
+    this.root = LocalHome.of(home);
     this.stopOnShutdown = local.stopRanksOnShutdown();
     this.dataDir = properties.dataDir().toAbsolutePath();
     this.serving = dataDir.resolve("serving");
