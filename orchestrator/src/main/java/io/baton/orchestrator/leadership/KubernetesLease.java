@@ -61,11 +61,7 @@ public class KubernetesLease implements Leadership, SmartLifecycle {
 
   @Override
   public Optional<Fence> fence() {
-    LeaseTerm current = term;
-    if (current == null || !current.live(System.nanoTime())) {
-      return Optional.empty();
-    }
-    return Optional.of(new Fence(properties.lease(), properties.replica(), current.token()));
+    return LeaseTerm.fence(term, properties.lease(), properties.replica(), System.nanoTime());
   }
 
   /** The Kubernetes Lease's holder and renewal, with the database's fencing token. */

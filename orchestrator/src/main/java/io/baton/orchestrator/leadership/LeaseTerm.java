@@ -22,6 +22,18 @@ public record LeaseTerm(long token, long validUntilNanos) {
     return nowNanos - validUntilNanos < 0;
   }
 
+  /**
+   * The fence of {@code term} (may be null: never acquired) while it runs at {@code nowNanos};
+   * empty otherwise. Both lease adapters answer {@link Leadership#fence()} with it.
+   */
+  public static java.util.Optional<Fence> fence(
+      LeaseTerm term, String lease, String replica, long nowNanos) {
+    if (term == null || !term.live(nowNanos)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new Fence(lease, replica, term.token()));
+  }
+
   /** When to try again: soon to renew while leading, at the retry period while following. */
   public static Duration nextAttempt(
       boolean leading, Duration renewInterval, Duration retryPeriod) {
