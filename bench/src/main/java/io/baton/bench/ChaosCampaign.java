@@ -195,7 +195,7 @@ final class ChaosCampaign {
           promotions.get(),
           link.acked().size(),
           states,
-          List.copyOf(serverErrors));
+          serverErrorsSeen());
     } finally {
       stopWorkload.set(true);
       if (sampler != null) {
@@ -203,6 +203,27 @@ final class ChaosCampaign {
       }
       cleanUp();
     }
+  }
+
+  /**
+   * The 500s of the campaign's own requests, and those of every other client (the agents): each 500
+   * the orchestrator answers logs {@code Unexpected error, reference …} with its exception.
+   */
+  private List<String> serverErrorsSeen() throws IOException {
+    List<String> all = new ArrayList<>(serverErrors);
+    Path log = work.resolve("orchestrator.log");
+    if (Files.exists(log)) {
+      List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).contains("Unexpected error, reference")) {
+          String cause =
+              lines.stream().skip(i + 1).limit(4).filter(l -> !l.isBlank()).findFirst().orElse("");
+          all.add(
+              "logged: " + lines.get(i).replaceAll(".*Unexpected", "Unexpected") + " — " + cause);
+        }
+      }
+    }
+    return all;
   }
 
   // ---- the orchestrator, the database, the real agent ----

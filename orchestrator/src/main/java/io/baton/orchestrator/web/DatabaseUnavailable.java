@@ -8,6 +8,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * A request that failed because the database could not be reached — stopped, restarting, its
@@ -30,12 +31,22 @@ public final class DatabaseUnavailable {
           || t instanceof SQLTransientConnectionException) {
         return true;
       }
-      if (t instanceof SQLException sql && connectionLost(sql.getSQLState())) {
+      if (t instanceof SQLException sql
+          && (connectionLost(sql.getSQLState()) || CLOSED.equals(sql.getMessage()))) {
+        return true;
+      }
+      // A commit or rollback that failed in JDBC: the connection broke under the transaction.
+      if (t instanceof TransactionSystemException tx
+          && (tx.getCause() instanceof SQLException
+              || (tx.getApplicationException() != null && is(tx.getApplicationException())))) {
         return true;
       }
     }
     return false;
   }
+
+  /** What the pool's proxy of a connection it already closed says (no SQL state). */
+  private static final String CLOSED = "Connection is closed";
 
   /**
    * SQL states of a lost server: class 08 (connection exception) and 57P01–57P03 (terminated by an

@@ -45,6 +45,18 @@ class DatabaseUnavailableTest {
   }
 
   @Test
+  void aRollbackOrCommitThatFailedOnAClosedConnectionIsUnavailable() {
+    assertThat(
+            DatabaseUnavailable.is(
+                new org.springframework.transaction.TransactionSystemException(
+                    "JDBC rollback failed", new SQLException("Connection is closed"))))
+        .isTrue();
+    assertThat(DatabaseUnavailable.is(new SQLException("Connection is closed")))
+        .as("the pool's proxy of a closed connection")
+        .isTrue();
+  }
+
+  @Test
   void theRequestsOwnFaultsAndPlainBugsAreNot() {
     assertThat(
             DatabaseUnavailable.is(
