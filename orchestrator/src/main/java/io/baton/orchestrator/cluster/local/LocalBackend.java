@@ -123,11 +123,38 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
       throw new IllegalStateException("the local backend is stopped; no rank starts now");
     }
     String key = key(launch.jobId(), launch.attempt());
-    if (attempts.containsKey(key)) {
+    List<Rank> adopted = attempts.get(key);
+    if (adopted != null) {
+      // Adopted from an orchestrator that died while it started this attempt: start only the
+      // ranks it had not started, on the port the others rendezvous at.
+      java.util.Set<Integer> have = new java.util.HashSet<>();
+      adopted.forEach(r -> have.add(r.rank()));
+      List<RankPlacement> missing =
+          launch.ranks().stream().filter(p -> !have.contains(p.rank())).toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      int masterPort = masterPort(launch).orElseGet(LocalBackend::freePort);
+      List<Rank> ranks = new ArrayList<>(adopted);
+      missing.forEach(p -> ranks.add(start(launch, p, masterPort)));
+      attempts.put(key, ranks);
+      log.info(
+          "Completed adopted attempt {} of job {}: started {} of its {} ranks",
+          launch.attempt(),
+          launch.jobId(),
+          missing.size(),
+          launch.ranks().size());
       return;
     }
     requireContained(launch.jobId(), launch.checkpointDir());
     int masterPort = freePort();
+    try {
+      Path attemptDir = attemptDir(launch);
+      Files.createDirectories(attemptDir);
+      Files.writeString(attemptDir.resolve(MASTER_PORT_FILE), masterPort + "\n");
+    } catch (IOException e) {
+      log.warn("Cannot record the master port of job {}: {}", launch.jobId(), e.toString());
+    }
     List<Rank> ranks = new ArrayList<>();
     for (RankPlacement placement : launch.ranks()) {
       ranks.add(start(launch, placement, masterPort));
@@ -181,6 +208,8 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
     env.put("BATON_SIM_FAULTS", simulatedFaults(placement.node()).toString());
     env.put(MARKER, marker(launch.jobId(), launch.attempt(), placement.rank()));
     List<String> command = LaunchContract.expand(launch.command(), env);
+    // Before the fork: where it runs, for an orchestrator that must adopt it without a pid file.
+    Files.writeString(dir.resolve(NODE_FILE), placement.node() + "\n");
     try {
       LocalProcess process =
           LocalProcess.start(command, env, dir, dir.resolve("rank.log"), placement.node());
@@ -350,10 +379,12 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
       return;
     }
     Map<String, List<Rank>> found = new java.util.TreeMap<>();
-    try (Stream<Path> files = Files.walk(work, 4)) {
+    // Every rank directory, with a pid file or not: an orchestrator killed between starting a rank
+    // and writing its pid file leaves the rank running without one (LocalProcess#adopt finds it).
+    try (Stream<Path> files = Files.walk(work, 3)) {
       files
-          .filter(f -> f.getFileName().toString().equals(LocalProcess.PID_FILE))
-          .forEach(pid -> adopt(pid.getParent(), found));
+          .filter(f -> f.getFileName().toString().startsWith("rank-") && Files.isDirectory(f))
+          .forEach(dir -> adopt(dir, found));
     } catch (IOException e) {
       log.warn("Cannot look for ranks left running in {}: {}", work, e.toString());
     }
@@ -368,6 +399,31 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
           "Adopted {} attempts left by a previous run: {} ranks still running",
           found.size(),
           alive);
+    }
+  }
+
+  private static final String NODE_FILE = "node";
+  private static final String MASTER_PORT_FILE = "master-port";
+
+  private Path attemptDir(Launch launch) {
+    return work.resolve(launch.jobId().toString()).resolve(Integer.toString(launch.attempt()));
+  }
+
+  private java.util.Optional<Integer> masterPort(Launch launch) {
+    try {
+      return java.util.Optional.of(
+          Integer.valueOf(Files.readString(attemptDir(launch).resolve(MASTER_PORT_FILE)).trim()));
+    } catch (IOException | NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  private static java.util.Optional<String> nodeFile(Path dir) {
+    try {
+      String node = Files.readString(dir.resolve(NODE_FILE)).trim();
+      return node.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(node);
+    } catch (IOException e) {
+      return java.util.Optional.empty();
     }
   }
 
@@ -399,7 +455,11 @@ public class LocalBackend implements ClusterBackend, SmartLifecycle {
       UUID jobId = UUID.fromString(relative.getName(0).toString());
       int attempt = Integer.parseInt(relative.getName(1).toString());
       int rank = Integer.parseInt(relative.getName(2).toString().substring("rank-".length()));
-      String node = LocalProcess.recorded(dir).map(LocalProcess.Recorded::node).orElse(null);
+      String node =
+          LocalProcess.recorded(dir)
+              .map(LocalProcess.Recorded::node)
+              .or(() -> nodeFile(dir))
+              .orElse(null);
       LocalProcess.adopt(dir, MARKER, marker(jobId, attempt, rank))
           .ifPresent(
               p ->

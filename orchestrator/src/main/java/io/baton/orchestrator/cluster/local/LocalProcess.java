@@ -115,7 +115,7 @@ final class LocalProcess {
   static Optional<LocalProcess> adopt(Path dir, String marker, String value) {
     Optional<Recorded> recorded = recorded(dir);
     if (recorded.isEmpty()) {
-      return Optional.empty();
+      return unrecorded(dir, marker, value);
     }
     Recorded r = recorded.get();
     ProcessHandle handle =
@@ -123,6 +123,38 @@ final class LocalProcess {
             .filter(h -> isOurs(h, r.startInstant(), marker, value))
             .orElse(null);
     return Optional.of(new LocalProcess(null, handle, r.startInstant(), dir));
+  }
+
+  /**
+   * A process started in {@code dir} whose orchestrator died before it wrote the {@code pid} file
+   * (a kill between the fork and the write): found by its marker — the topmost process carrying
+   * {@code marker=value}, the wrapper — and recorded now. One that already ended left its exit
+   * status. Neither: nothing was started (or it died unseen), and the attempt may start it.
+   */
+  private static Optional<LocalProcess> unrecorded(Path dir, String marker, String value) {
+    if (Files.isDirectory(Path.of("/proc", "self"))) {
+      Optional<ProcessHandle> found =
+          ProcessHandle.allProcesses()
+              .filter(h -> !zombie(h.pid()) && carries(h.pid(), marker, value))
+              .filter(h -> h.parent().map(p -> !carries(p.pid(), marker, value)).orElse(true))
+              .min(
+                  java.util.Comparator.comparing(
+                      (ProcessHandle h) -> h.info().startInstant().orElse(Instant.MAX)));
+      if (found.isPresent()) {
+        ProcessHandle h = found.get();
+        String started = h.info().startInstant().map(Instant::toString).orElse("");
+        try {
+          Files.writeString(dir.resolve(PID_FILE), h.pid() + " " + started + "\n");
+        } catch (IOException e) {
+          // adopted for this run; the next may search again
+        }
+        return Optional.of(new LocalProcess(null, h, started, dir));
+      }
+    }
+    if (exitStatus(dir).isPresent()) {
+      return Optional.of(new LocalProcess(null, null, "", dir));
+    }
+    return Optional.empty();
   }
 
   private static boolean isOurs(ProcessHandle h, String startInstant, String marker, String value) {

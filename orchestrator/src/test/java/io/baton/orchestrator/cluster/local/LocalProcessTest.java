@@ -64,6 +64,42 @@ class LocalProcessTest {
   }
 
   @Test
+  void aProcessStartedJustBeforeItsOrchestratorDiedIsFoundByItsMarkerWithoutAPidFile()
+      throws Exception {
+    LocalProcess started = start(List.of("sleep", "30"), "job/7/0");
+    try {
+      // The orchestrator died between the fork and writing the pid file.
+      Files.delete(dir.resolve(LocalProcess.PID_FILE));
+
+      LocalProcess adopted = LocalProcess.adopt(dir, MARKER, "job/7/0").orElseThrow();
+
+      assertThat(adopted.pid()).as("the wrapper, not its program").isEqualTo(started.pid());
+      assertThat(adopted.exitCode()).isNull();
+      assertThat(LocalProcess.recorded(dir).orElseThrow().pid())
+          .as("recorded now, for the next orchestrator")
+          .isEqualTo(started.pid());
+      Path other = Files.createDirectories(dir.resolve("rank-1"));
+      assertThat(LocalProcess.adopt(other, MARKER, "job/7/1"))
+          .as("no process carries another rank's marker, and it left no exit status")
+          .isEmpty();
+    } finally {
+      started.kill();
+    }
+  }
+
+  @Test
+  void aProcessThatEndedWithoutAPidFileIsAdoptedAsEndedFromItsExitStatus() throws Exception {
+    LocalProcess started = start(List.of("sh", "-c", "exit 4"), "job/8/0");
+    assertThat(started.awaitExit(Duration.ofSeconds(10))).isTrue();
+    Files.delete(dir.resolve(LocalProcess.PID_FILE));
+
+    LocalProcess found = LocalProcess.adopt(dir, MARKER, "job/8/0").orElseThrow();
+
+    assertThat(found.exitCode()).isEqualTo(4);
+    assertThat(found.endedUnseen()).isFalse();
+  }
+
+  @Test
   void aProgramWhoseWrapperWasKilledAloneIsStoppedWithItsGroup() throws Exception {
     LocalProcess started = start(List.of("sleep", "30"), "job/1/2");
     ProcessHandle wrapper = ProcessHandle.of(started.pid()).orElseThrow();
