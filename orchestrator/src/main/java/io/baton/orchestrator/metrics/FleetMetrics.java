@@ -1,6 +1,8 @@
 package io.baton.orchestrator.metrics;
 
 import io.baton.orchestrator.leadership.Leadership;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -39,6 +41,7 @@ class FleetMetrics implements MultiCollector, SmartLifecycle {
   private final Leadership leadership;
   private final ObjectProvider<PrometheusRegistry> registry;
   private final Clock clock;
+  private final Timer reads;
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private volatile FleetSnapshot snapshot;
   private volatile List<MetricSnapshot> families;
@@ -50,12 +53,17 @@ class FleetMetrics implements MultiCollector, SmartLifecycle {
       MetricsProperties properties,
       Leadership leadership,
       ObjectProvider<PrometheusRegistry> registry,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry meters) {
     this.reader = reader;
     this.properties = properties;
     this.leadership = leadership;
     this.registry = registry;
     this.clock = clock;
+    this.reads =
+        Timer.builder("baton.fleet.metrics.read")
+            .description("Reading the fleet gauges from the database and building their families")
+            .register(meters);
   }
 
   @Override
@@ -98,8 +106,10 @@ class FleetMetrics implements MultiCollector, SmartLifecycle {
     }
     try {
       Instant now = clock.instant();
+      long started = System.nanoTime();
       FleetSnapshot read = reader.read(now, now.minus(properties.endedJobs()));
       List<MetricSnapshot> built = FleetExport.export(read, now);
+      reads.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       synchronized (this) {
         families = built;
         snapshot = read;
