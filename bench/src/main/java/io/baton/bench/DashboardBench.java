@@ -3,6 +3,9 @@ package io.baton.bench;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,13 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code ./bench/run dashboard [--nodes N] [--jobs N]}: a fleet of 5,000 nodes × 8 chips reporting
- * every 4 s through the agent endpoint ({@code baton-agent simulate}) and 100,000 jobs submitted
- * through the API, 5,000 of them placed (the fleet full, one job per node), the rest queued; then
- * the time of {@code /actuator/prometheus} scrapes. The seeding ({@link #seed}) is shared by every
- * measurement: each is a method taking the seeded {@link Fleet} and adding its figures, so
- * measurements of the web dashboard's pages in a browser can be added next to {@link #scrapes}.
- * Last line: one JSON object.
+ * {@code ./bench/run dashboard [--nodes N] [--jobs N] [--api-jobs N]}: a fleet of 5,000 nodes × 8
+ * chips reporting every 4 s through the agent endpoint ({@code baton-agent simulate}) and 100,000
+ * jobs, 5,000 of them placed (the fleet full, one job per node), the rest queued. The placed jobs
+ * and 1,000 queued ones are submitted through the API; the other queued ones are copies of those,
+ * inserted in SQL: the API takes some 30 ms per submit on this kind of machine under load (one
+ * fsync'd transaction each), so 100,000 would take most of an hour of seeding. Then the time of
+ * {@code /actuator/prometheus} scrapes. The seeding ({@link #seed}) is shared by every measurement:
+ * each is a method taking the seeded {@link Fleet} and adding its figures, so measurements of the
+ * web dashboard's pages in a browser can be added next to {@link #scrapes}. Last line: one JSON
+ * object.
  */
 final class DashboardBench {
 
@@ -48,11 +54,12 @@ final class DashboardBench {
   static void run(Path root, String[] args) throws Exception {
     int nodes = arg(args, "--nodes", 5_000);
     int jobs = arg(args, "--jobs", 100_000);
+    int apiJobs = Math.min(jobs, arg(args, "--api-jobs", nodes + 1_000));
     Path work = Files.createTempDirectory("baton-bench-dashboard-");
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("benchmark", "dashboard");
     List<String[]> table = new ArrayList<>();
-    try (Fleet fleet = seed(root, work, nodes, jobs, figures, table)) {
+    try (Fleet fleet = seed(root, work, nodes, jobs, apiJobs, figures, table)) {
       scrapes(fleet, figures, table);
     }
     System.out.println();
@@ -68,12 +75,20 @@ final class DashboardBench {
    * clients, and places what fits with one scheduler round.
    */
   static Fleet seed(
-      Path root, Path work, int nodes, int jobs, Map<String, Object> figures, List<String[]> table)
+      Path root,
+      Path work,
+      int nodes,
+      int jobs,
+      int apiJobs,
+      Map<String, Object> figures,
+      List<String[]> table)
       throws Exception {
+    int databasePort = Orchestrator.freePort();
     Orchestrator orchestrator =
         Orchestrator.start(
             root,
             work.resolve("data"),
+            "--baton.embedded-postgres.port=" + databasePort,
             "--baton.scheduler.automatic=false",
             "--baton.recovery.automatic=false",
             "--baton.cluster.local.agents=false",
@@ -117,22 +132,33 @@ final class DashboardBench {
       table.add(row("nodes registered and READY", nodes + " × 8 chips in " + nodesMs + " ms"));
 
       started = Instant.now();
-      submit(orchestrator, jobs);
+      submit(orchestrator, apiJobs);
       long submitMs = Math.max(1, Duration.between(started, Instant.now()).toMillis());
       table.add(
           row(
               "jobs submitted through the API (16 clients)",
               String.format(
-                  Locale.ROOT, "%d in %d ms (%.0f/s)", jobs, submitMs, jobs * 1000.0 / submitMs)));
+                  Locale.ROOT,
+                  "%d in %d ms (%.0f/s)",
+                  apiJobs,
+                  submitMs,
+                  apiJobs * 1000.0 / submitMs)));
       HttpResponse<String> round =
           orchestrator.post("/api/v1/admin/scheduler/rounds", "{}", orchestrator.adminToken());
       int placed = JSON.readTree(round.body()).path("admitted").asInt();
       table.add(row("jobs placed by one scheduler round", Integer.toString(placed)));
+      started = Instant.now();
+      int copied = copyQueued(databasePort, jobs - apiJobs);
+      table.add(
+          row(
+              "queued jobs copied in SQL",
+              copied + " in " + Duration.between(started, Instant.now()).toMillis() + " ms"));
       figures.put("nodes", nodes);
       figures.put("chips", nodes * 8);
       figures.put("jobs", jobs);
       figures.put("jobsPlaced", placed);
-      figures.put("submitJobsPerSec", Math.round(jobs * 1000.0 / submitMs));
+      figures.put("jobsThroughApi", apiJobs);
+      figures.put("submitJobsPerSec", Math.round(apiJobs * 1000.0 / submitMs));
       return new Fleet(orchestrator, agents, nodes, jobs, placed);
     } catch (Exception | Error e) {
       if (agents != null) {
@@ -291,6 +317,38 @@ final class DashboardBench {
       }
     } finally {
       clients.shutdown();
+    }
+  }
+
+  /**
+   * Inserts {@code count} copies of the queued jobs the API made (same spec, team and pool, a new
+   * id, queued a little earlier each), as the jobs table holds them; nothing else refers to a
+   * queued job.
+   */
+  private static int copyQueued(int databasePort, int count) throws Exception {
+    if (count <= 0) {
+      return 0;
+    }
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", "");
+        PreparedStatement insert =
+            c.prepareStatement(
+                """
+                WITH src AS (SELECT * FROM jobs WHERE state = 'QUEUED'),
+                     n AS (SELECT count(*) AS n FROM src)
+                INSERT INTO jobs (id, name, team, pool, priority, spec, state, created_at,
+                                  updated_at, queued_at, pending_reason)
+                SELECT gen_random_uuid(), src.name, src.team, src.pool, src.priority, src.spec,
+                       'QUEUED', src.created_at - g * interval '1 second',
+                       src.updated_at - g * interval '1 second',
+                       src.queued_at - g * interval '1 second', src.pending_reason
+                  FROM src, generate_series(1, (? / (SELECT n FROM n)) + 1) g
+                 LIMIT ?
+                """)) {
+      insert.setInt(1, count);
+      insert.setInt(2, count);
+      return insert.executeUpdate();
     }
   }
 
