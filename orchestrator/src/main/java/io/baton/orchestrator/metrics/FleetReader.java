@@ -37,21 +37,23 @@ import org.springframework.stereotype.Component;
 @Component
 class FleetReader {
 
-  private static final String CHIPS =
+  /**
+   * The vendor readings of READY nodes' chips. Each node's stored report is expanded once ({@code
+   * jsonb_array_elements}): picking chip {@code i} out of it by position instead made PostgreSQL
+   * de-TOAST the whole report for every field of every chip, eight times slower.
+   */
+  private static final String READINGS =
       """
-      SELECT pool, name, idx, h, chip->>'tempC' AS temp, chip->>'powerW' AS power,
-             chip->>'memoryUsedMb' AS used, chip->>'memoryTotalMb' AS total,
-             chip->>'utilizationPct' AS util,
+      SELECT n.name, e.chip->>'index' AS idx, e.chip->>'tempC' AS temp,
+             e.chip->>'powerW' AS power, e.chip->>'memoryUsedMb' AS used,
+             e.chip->>'memoryTotalMb' AS total, e.chip->>'utilizationPct' AS util,
              (SELECT string_agg((l->>'name') || ' ' || (l->>'state'), ',')
                 FROM jsonb_array_elements(
-                       CASE WHEN jsonb_typeof(chip->'links') = 'array' THEN chip->'links'
+                       CASE WHEN jsonb_typeof(e.chip->'links') = 'array' THEN e.chip->'links'
                             ELSE '[]'::jsonb END) l
                WHERE l->>'state' IN ('UP', 'DOWN')) AS links
-        FROM (SELECT n.pool, n.name, n.chip_indexes[p] AS idx, substr(n.chip_health, p, 1) AS h,
-                     CASE WHEN n.state = 'READY'
-                           AND (n.chips -> (p - 1) ->> 'index')::int = n.chip_indexes[p]
-                          THEN n.chips -> (p - 1) END AS chip
-                FROM nodes n, generate_subscripts(n.chip_indexes, 1) AS p) c
+        FROM nodes n CROSS JOIN LATERAL jsonb_array_elements(n.chips) AS e(chip)
+       WHERE n.state = 'READY' AND jsonb_typeof(n.chips) = 'array'
       """;
 
   private static final String JOBS =
@@ -93,22 +95,63 @@ class FleetReader {
         endpointRows());
   }
 
+  /**
+   * Every chip of every node with its normalized health (one letter per chip in {@code
+   * chip_health}, in {@code chip_indexes} order) and, for READY nodes, its vendor readings.
+   */
   private List<ChipRow> chips() {
-    return jdbc.sql(CHIPS)
+    Map<String, ChipRow> readings = new HashMap<>();
+    jdbc.sql(READINGS)
         .query(
-            (rs, n) ->
-                new ChipRow(
-                    rs.getString("pool"),
-                    rs.getString("name"),
-                    Integer.toString(rs.getInt("idx")),
-                    ChipHealth.ofCode(rs.getString("h").charAt(0)).name(),
-                    number(rs, "temp"),
-                    number(rs, "power"),
-                    number(rs, "used"),
-                    number(rs, "total"),
-                    number(rs, "util"),
-                    links(rs.getString("links"))))
-        .list();
+            (RowCallbackHandler)
+                rs -> {
+                  String node = rs.getString("name");
+                  String index = rs.getString("idx");
+                  readings.put(
+                      node + '/' + index,
+                      new ChipRow(
+                          null,
+                          node,
+                          index,
+                          null,
+                          number(rs, "temp"),
+                          number(rs, "power"),
+                          number(rs, "used"),
+                          number(rs, "total"),
+                          number(rs, "util"),
+                          links(rs.getString("links"))));
+                });
+    List<ChipRow> chips = new ArrayList<>(readings.size());
+    jdbc.sql("SELECT pool, name, chip_health, chip_indexes FROM nodes")
+        .query(
+            (RowCallbackHandler)
+                rs -> {
+                  String pool = rs.getString("pool");
+                  String node = rs.getString("name");
+                  String health = rs.getString("chip_health");
+                  Integer[] indexes = (Integer[]) rs.getArray("chip_indexes").getArray();
+                  for (int i = 0; i < indexes.length && i < health.length(); i++) {
+                    String index = Integer.toString(indexes[i]);
+                    String state = ChipHealth.ofCode(health.charAt(i)).name();
+                    ChipRow read = readings.get(node + '/' + index);
+                    chips.add(
+                        read == null
+                            ? new ChipRow(
+                                pool, node, index, state, null, null, null, null, null, List.of())
+                            : new ChipRow(
+                                pool,
+                                node,
+                                index,
+                                state,
+                                read.temperatureCelsius(),
+                                read.powerWatts(),
+                                read.hbmUsedMib(),
+                                read.hbmTotalMib(),
+                                read.utilizationPct(),
+                                read.links()));
+                  }
+                });
+    return chips;
   }
 
   private static List<Link> links(String pairs) {
