@@ -11,7 +11,7 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
       System.err.println(
-          "usage: ./bench/run NAME [args]   (NAME: ingest, submit, placement, promotion, faults, chaos)");
+          "usage: ./bench/run NAME [args]   (NAME: ingest, submit, placement, promotion, faults, chaos, dashboard)");
       System.exit(2);
     }
     Path root = Path.of("").toAbsolutePath();
@@ -23,11 +23,12 @@ public final class BenchMain {
       case "promotion" -> PromotionBench.run(root, rest);
       case "faults" -> FaultBench.run(root, rest);
       case "chaos" -> ChaosBench.run(root, rest);
+      case "dashboard" -> DashboardBench.run(root, rest);
       default -> {
         System.err.println(
             "unknown benchmark '"
                 + args[0]
-                + "' (known: ingest, submit, placement, promotion, faults, chaos)");
+                + "' (known: ingest, submit, placement, promotion, faults, chaos, dashboard)");
         System.exit(2);
       }
     }

@@ -43,7 +43,9 @@ final class Orchestrator implements AutoCloseable {
             List.of(extraArgs),
             false);
     try {
-      orchestrator.awaitHealthy(Duration.ofSeconds(120));
+      // A busy machine starts it slower: BATON_BENCH_START_TIMEOUT (seconds) waits longer.
+      String timeout = System.getenv().getOrDefault("BATON_BENCH_START_TIMEOUT", "120");
+      orchestrator.awaitHealthy(Duration.ofSeconds(Long.parseLong(timeout)));
     } catch (Exception | Error e) {
       // Not left running (with its PostgreSQL) after the benchmark gave up on it.
       orchestrator.close();

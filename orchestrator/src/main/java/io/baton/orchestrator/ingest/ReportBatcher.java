@@ -4,6 +4,7 @@ import io.baton.orchestrator.problems.ProblemException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ class ReportBatcher implements SmartLifecycle {
   private final Clock clock;
   private final List<Lane> lanes = new ArrayList<>();
   private final DistributionSummary batchSizes;
+  private final Timer lag;
   private volatile boolean running;
 
   /**
@@ -65,6 +67,13 @@ class ReportBatcher implements SmartLifecycle {
             .description("Agent reports written per transaction")
             .baseUnit("reports")
             .register(meters);
+    this.lag =
+        Timer.builder("baton.ingest.lag")
+            .description("From a report's arrival to the commit of the batch that wrote it")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(java.time.Duration.ofMillis(1))
+            .maximumExpectedValue(java.time.Duration.ofSeconds(30))
+            .register(meters);
     Gauge.builder("baton.ingest.queued", this, ReportBatcher::queued)
         .description("Agent reports waiting to be written")
         .baseUnit("reports")
@@ -73,7 +82,7 @@ class ReportBatcher implements SmartLifecycle {
 
   /** Queues a report; the future completes with whether it was new once it is committed. */
   CompletableFuture<Boolean> submit(AgentReport report) {
-    Pending pending = new Pending(report, new CompletableFuture<>());
+    Pending pending = new Pending(report, System.nanoTime(), new CompletableFuture<>());
     Lane lane = lanes.get(Math.floorMod(report.node().hashCode(), lanes.size()));
     if (!running || !lane.queue.offer(pending)) {
       throw new Overloaded();
@@ -128,6 +137,8 @@ class ReportBatcher implements SmartLifecycle {
     try {
       List<Pending> written = List.copyOf(batch);
       List<Boolean> applied = writer.write(reports, clock.instant());
+      long committed = System.nanoTime();
+      written.forEach(p -> lag.record(committed - p.receivedNanos(), TimeUnit.NANOSECONDS));
       answers.execute(() -> complete(written, applied));
     } catch (RuntimeException batchFailed) {
       if (batch.size() == 1) {
@@ -195,7 +206,8 @@ class ReportBatcher implements SmartLifecycle {
     return Integer.MAX_VALUE - 1000;
   }
 
-  private record Pending(AgentReport report, CompletableFuture<Boolean> result) {}
+  private record Pending(
+      AgentReport report, long receivedNanos, CompletableFuture<Boolean> result) {}
 
   /** The writer is behind; the agent should retry after a pause. */
   static final class Overloaded extends ProblemException {

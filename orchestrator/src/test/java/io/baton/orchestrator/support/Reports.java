@@ -70,6 +70,12 @@ public final class Reports {
     return this;
   }
 
+  /** Sets a vendor reading of chip {@code index}: {@code tempC}, {@code utilizationPct}, … */
+  public Reports reading(int index, String field, Object value) {
+    chips.get(index).put(field, value);
+    return this;
+  }
+
   /** Adds a link to chip {@code index}, as an agent that reads links reports it. */
   public Reports link(int index, String name, String state, Map<String, Long> errors) {
     Map<String, Object> link = new LinkedHashMap<>();
