@@ -61,6 +61,7 @@ final class DashboardBench {
     List<String[]> table = new ArrayList<>();
     try (Fleet fleet = seed(root, work, nodes, jobs, apiJobs, figures, table)) {
       scrapes(fleet, figures, table);
+      DashboardPages.measure(fleet, figures, table);
     }
     System.out.println();
     for (String[] row : table) {

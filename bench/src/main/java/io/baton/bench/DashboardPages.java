@@ -1,0 +1,100 @@
+package io.baton.bench;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The web dashboard's pages in a real browser (Debian's Chromium driven by Playwright; no browser
+ * is downloaded) against the seeded fleet: each page is opened {@link #LOADS} times as a fresh
+ * navigation, timed from the navigation's start to the moment the page marks its data shown ({@code
+ * main[data-rendered]}, set by the dashboard once a page's render finished).
+ */
+final class DashboardPages {
+
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final int LOADS = 20;
+  private static final int WARM_UPS = 3;
+
+  private DashboardPages() {}
+
+  static void measure(DashboardBench.Fleet fleet, Map<String, Object> figures, List<String[]> table)
+      throws Exception {
+    if (!Files.isExecutable(CHROMIUM)) {
+      throw new IllegalStateException(
+          CHROMIUM + " is missing: install Debian's chromium (apt-get install -y chromium)");
+    }
+    Orchestrator orchestrator = fleet.orchestrator();
+    String token = orchestrator.adminToken();
+    try (Playwright playwright =
+            Playwright.create(
+                new Playwright.CreateOptions()
+                    .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        Browser browser =
+            playwright
+                .chromium()
+                .launch(
+                    new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setArgs(
+                            List.of(
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-quic",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run")));
+        BrowserContext context = browser.newContext()) {
+      // Logged in for the browser session, as the login page leaves it.
+      context.addInitScript(
+          "sessionStorage.setItem('baton.token', "
+              + tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(token)
+              + ");");
+      Page page = context.newPage();
+      page.setDefaultTimeout(60_000);
+      String base = orchestrator.base().toString();
+      figures.put("overviewMsP95", timed(page, base + "/", "Overview (/)", table));
+      figures.put(
+          "nodesPageMsP95",
+          timed(page, base + "/nodes?pool=" + DashboardBench.POOL, "Nodes (/nodes)", table));
+      figures.put("jobsPageMsP95", timed(page, base + "/jobs", "Jobs (/jobs)", table));
+    }
+  }
+
+  /** Opens {@code url} afresh {@link #LOADS} times (after warm-ups); the p95 in ms. */
+  private static long timed(Page page, String url, String what, List<String[]> table) {
+    for (int i = 0; i < WARM_UPS; i++) {
+      load(page, url);
+    }
+    long[] ms = new long[LOADS];
+    for (int i = 0; i < LOADS; i++) {
+      ms[i] = load(page, url);
+    }
+    Arrays.sort(ms);
+    long p50 = ms[LOADS / 2];
+    long p95 = ms[(int) Math.ceil(LOADS * 0.95) - 1];
+    table.add(
+        new String[] {
+          "page " + what + " (" + LOADS + " loads)",
+          String.format(Locale.ROOT, "p50 %d ms, p95 %d ms, max %d ms", p50, p95, ms[LOADS - 1])
+        });
+    return p95;
+  }
+
+  private static long load(Page page, String url) {
+    page.navigate("about:blank");
+    long start = System.nanoTime();
+    page.navigate(url);
+    page.waitForSelector("main[data-rendered]");
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+}
