@@ -56,7 +56,8 @@ class ArchitectureTest {
             "goodput",
             "faults",
             "isolation",
-            "leadership");
+            "leadership",
+            "dashboard");
     Path root = SOURCES.resolve("io/baton/orchestrator");
     try (Stream<Path> files = Files.walk(root)) {
       List<String> misplaced =
