@@ -7,15 +7,24 @@ const ACTIVE = ['ADMITTED', 'STARTING', 'RUNNING', 'RECOVERING', 'CANCELLING'];
 const FINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 const TAIL = 100;
 
-/** The newest steps' rate (steps per second) of one rank's series, over up to 20 points. */
+/**
+ * The recent step rate (steps per second) of one rank's series: over its newest 30 s of the current
+ * attempt (its steps since the last time they went back, i.e. since the last restart).
+ */
 function stepRate(points) {
-  const recent = points.slice(-20);
-  if (recent.length < 2) {
+  const byTime = points.slice().sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  let start = byTime.length - 1;
+  while (start > 0 && byTime[start - 1].step < byTime[start].step) {
+    start -= 1;
+  }
+  const attempt = byTime.slice(start);
+  if (attempt.length < 2) {
     return null;
   }
-  const first = recent[0];
-  const last = recent[recent.length - 1];
-  const seconds = (Date.parse(last.time) - Date.parse(first.time)) / 1000;
+  const last = attempt[attempt.length - 1];
+  const end = Date.parse(last.time);
+  const first = attempt.find((p) => Date.parse(p.time) >= end - 30000) || attempt[0];
+  const seconds = (end - Date.parse(first.time)) / 1000;
   return seconds > 0 ? (last.step - first.step) / seconds : null;
 }
 
@@ -93,7 +102,8 @@ export async function render(ctx) {
     const series = await api(`/api/v1/jobs/${id}/progress`);
     const ranks = [...new Set(series.points.map((p) => p.rank))].sort((a, b) => a - b);
     const points = series.points.filter((p) => p.rank === ranks[0]);
-    const last = points[points.length - 1] || job.progress;
+    const newest = points.reduce((a, p) => (!a || Date.parse(p.time) >= Date.parse(a.time) ? p : a), null);
+    const last = newest || job.progress;
     const total = last && last.totalSteps;
     const rate = stepRate(points);
     const eta = total && rate && !FINAL.includes(job.state) ? duration((total - last.step) / rate) : '–';

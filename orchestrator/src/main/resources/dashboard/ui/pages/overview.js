@@ -35,7 +35,7 @@ export async function render(ctx) {
         const c = p.capacity;
         const ok = c.chipsTotal - c.chipsWarning - c.chipsFault - c.chipsUnknown;
         const g = gp[p.name];
-        const share = g && g.allocated > 0 ? `${num((100 * g.productive) / g.allocated)} % productive of ${num(Math.round(g.allocated / 3600))} chip-h` : 'no chip time';
+        const share = g && g.allocated > 0 ? `${num((100 * g.productive) / g.allocated)} % productive of ${num(g.allocated / 3600, 2)} chip-hours` : 'no chip time';
         return h('article', { class: 'card', 'aria-labelledby': `pool-${p.name}`, 'data-pool': p.name },
           h('h2', { id: `pool-${p.name}` }, h('a', { href: `/nodes?pool=${encodeURIComponent(p.name)}` }, p.name), h('span', { class: 'role' }, ` ${p.role.toLowerCase()} · ${p.accelerator}`)),
           h('dl', { class: 'facts' },

@@ -10,7 +10,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.List;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -22,7 +21,6 @@ import org.springframework.web.bind.annotation.RestController;
  * stay fast at thousands of nodes.
  */
 @RestController
-@Validated
 class DashboardController {
 
   private final DashboardLogin login;
@@ -72,16 +70,20 @@ class DashboardController {
     return fleet.chips(pool);
   }
 
-  /** A node's fleet events, newest first: its state, its chips' health and isolations. */
+  /**
+   * A node's events, newest first: its state, its chips' health and isolations (and, for admins,
+   * the platform's events about it, such as injected faults).
+   */
   @GetMapping("/api/v1/dashboard/nodes/{name}/history")
   FleetView.History history(
+      @AuthenticationPrincipal Caller caller,
       @PathVariable String name,
       @RequestParam(required = false) @Min(0) Integer chip,
       @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
     if (!fleet.nodeExists(name)) {
       throw new NotFoundException("node", "name", name);
     }
-    List<Event> items = fleet.history(name, chip, limit);
+    List<Event> items = fleet.history(name, chip, new EventAudience(caller.visibleTeams()), limit);
     return new FleetView.History(name, chip, items);
   }
 

@@ -104,14 +104,15 @@ class FleetView {
     StringBuilder states = new StringBuilder();
     List<String> health = new ArrayList<>();
     jdbc.sql(
-            "SELECT name, state, chip_health, chip_indexes FROM nodes WHERE pool = :pool"
+            "SELECT name, state, chip_health, chip_indexes::text AS indexes FROM nodes"
+                + " WHERE pool = :pool"
                 + " ORDER BY name")
         .param("pool", pool)
         .query(
             rs -> {
               names.add(rs.getString("name"));
               states.append(rs.getString("state").charAt(0));
-              health.add(inIndexOrder(rs.getString("chip_health"), rs));
+              health.add(inIndexOrder(rs.getString("chip_health"), rs.getString("indexes")));
             });
     List<Isolation> isolations =
         jdbc.sql(
@@ -130,21 +131,23 @@ class FleetView {
   }
 
   /** The health string with chip {@code i} at position {@code i}, whatever order it is kept in. */
-  private static String inIndexOrder(String health, ResultSet rs) throws SQLException {
-    Integer[] indexes = (Integer[]) rs.getArray("chip_indexes").getArray();
+  static String inIndexOrder(String health, String indexes) {
+    String[] parts = indexes.substring(1, indexes.length() - 1).split(",");
+    int[] index = new int[parts.length];
     boolean ordered = true;
     int max = -1;
-    for (int i = 0; i < indexes.length; i++) {
-      ordered &= indexes[i] == i;
-      max = Math.max(max, indexes[i]);
+    for (int i = 0; i < parts.length; i++) {
+      index[i] = parts[i].isEmpty() ? i : Integer.parseInt(parts[i].trim());
+      ordered &= index[i] == i;
+      max = Math.max(max, index[i]);
     }
     if (ordered) {
       return health;
     }
     char[] byIndex = new char[max + 1];
     java.util.Arrays.fill(byIndex, '-');
-    for (int i = 0; i < indexes.length && i < health.length(); i++) {
-      byIndex[indexes[i]] = health.charAt(i);
+    for (int i = 0; i < index.length && i < health.length(); i++) {
+      byIndex[index[i]] = health.charAt(i);
     }
     return new String(byIndex);
   }
@@ -157,15 +160,20 @@ class FleetView {
         > 0;
   }
 
-  /** Events of the node (and of its chips, or of one chip), newest first. */
-  List<Event> history(String node, Integer chip, int limit) {
+  /**
+   * Events of the node (and of its chips, or of one chip) that {@code audience} may see, newest
+   * first.
+   */
+  List<Event> history(String node, Integer chip, EventAudience audience, int limit) {
     String chips = "node/" + node + "/chips/";
     return jdbc.sql(
             "SELECT "
                 + EVENT_COLUMNS
                 + " FROM events WHERE (subject = :node OR "
                 + (chip == null ? "subject LIKE :chips" : "subject = :chip")
-                + ") ORDER BY id DESC LIMIT :limit")
+                + ")"
+                + (audience.everything() ? "" : " AND (type LIKE 'node.%' OR type LIKE 'chip.%')")
+                + " ORDER BY id DESC LIMIT :limit")
         .param("node", "node/" + node)
         .param("chips", chips.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         .param("chip", chips + chip)

@@ -79,7 +79,9 @@ class AuthorizationMatrixIT extends IntegrationTest {
             "GET /v3/api-docs",
             "GET /v3/api-docs.yaml",
             "GET /v3/api-docs/swagger-config",
-            "GET /swagger-ui.html")) {
+            "GET /swagger-ui.html",
+            "GET /swagger-ui/**",
+            "GET /swagger-ui/*swagger-initializer.js")) {
       MATRIX.put(route, PUBLIC);
     }
     // The error path asked for directly: there is no such page, for anyone.
@@ -413,7 +415,9 @@ class AuthorizationMatrixIT extends IntegrationTest {
                             ? f.newToken()
                             : UUID.randomUUID().toString();
     String concrete =
-        path.replace("/ui/**", "/ui/app.js")
+        path.replace("/swagger-ui/*swagger-initializer.js", "/swagger-ui/swagger-initializer.js")
+            .replace("/swagger-ui/**", "/swagger-ui/index.html")
+            .replace("/ui/**", "/ui/app.js")
             .replace("/webjars/**", "/webjars/uplot/1.6.30/dist/uPlot.esm.js")
             .replace("/dashboard/nodes/{name}/", "/dashboard/nodes/ascend-910b-0/")
             .replace("{pool}", "ascend-910b")
