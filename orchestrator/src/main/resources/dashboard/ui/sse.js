@@ -37,6 +37,7 @@ export class Live {
     while (!this.stopped) {
       this.onStatus(failures === 0 ? 'connecting' : 'reconnecting');
       let wait = Math.min(1000 * 2 ** failures, 15000);
+      let opened = 0;
       try {
         this.controller = new AbortController();
         const headers = { Accept: 'text/event-stream', Authorization: `Bearer ${token()}` };
@@ -59,19 +60,23 @@ export class Live {
           throw new Error(`stream answered ${response.status}`);
         }
         this.onStatus('live');
-        failures = 0;
+        opened = Date.now();
         await this.read(response.body.getReader());
       } catch (e) {
-        if (this.stopped) {
-          break;
-        }
+        opened = 0;
       }
       if (this.stopped) {
         break;
       }
-      failures += 1;
-      this.onStatus('reconnecting');
-      await new Promise((resume) => { setTimeout(resume, wait); });
+      // A stream the server ended after a while (its connection lifetime) is simply reopened;
+      // one that failed or ended at once is retried after a growing pause, and shown as lost.
+      if (opened > 0 && Date.now() - opened > 1000) {
+        failures = 0;
+      } else {
+        failures += 1;
+        this.onStatus('reconnecting');
+        await new Promise((resume) => { setTimeout(resume, wait); });
+      }
     }
   }
 

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -59,6 +60,8 @@ import tools.jackson.databind.node.ObjectNode;
       "baton.recovery.reconcile-interval=300ms",
       "baton.promotion.reconcile-interval=200ms",
       "baton.endpoints.reconcile-interval=200ms",
+      // Streams end (and are reopened) every few seconds, as they would after 30 minutes.
+      "baton.events.stream-timeout=6s",
       "baton.security.oidc.audiences=baton",
       "baton.security.oidc.dashboard-client-id=baton-dashboard",
       "baton.security.rate-limits.read-burst=100000",
@@ -76,7 +79,12 @@ class DashboardBrowserIT {
   private static final String TEAM = "vision";
   private static final LoopbackIdentityProvider IDP =
       new LoopbackIdentityProvider("baton-dashboard", "alice", List.of("baton-vision-viewer"));
-  private static final Duration LONG = Duration.ofSeconds(90);
+  private static final Duration LONG = Duration.ofSeconds(180);
+
+  /**
+   * Bounds for what the system does (a launch, a restart, a rollout), generous on a busy machine.
+   */
+  private static final double LONG_MS = LONG.toMillis();
 
   private static Playwright playwright;
   private static Browser browser;
@@ -97,6 +105,7 @@ class DashboardBrowserIT {
   Api admin;
   BrowserContext context;
   Page page;
+  final List<String> pageErrors = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void launch() {
@@ -127,7 +136,7 @@ class DashboardBrowserIT {
                             "--disable-component-update",
                             "--disable-sync",
                             "--no-first-run")));
-    PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
+    PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
   }
 
   @AfterAll
@@ -148,12 +157,20 @@ class DashboardBrowserIT {
                 .setBaseURL("http://127.0.0.1:" + port)
                 .setViewportSize(1400, 1000));
     page = context.newPage();
+    page.onPageError(pageErrors::add);
+    page.onConsoleMessage(
+        m -> {
+          if (m.text().contains("Content Security Policy") || m.text().contains("SyntaxError")) {
+            pageErrors.add(m.text());
+          }
+        });
     Files.createDirectories(SCREENSHOTS);
   }
 
   @AfterEach
   void closeContext() {
     context.close();
+    assertThat(pageErrors).as("script errors and policy violations in the page").isEmpty();
   }
 
   @Test
@@ -164,7 +181,8 @@ class DashboardBrowserIT {
     logIn(token(TEAM, "member"));
     assertThat(page).hasURL("http://127.0.0.1:" + port + "/jobs/" + id);
     Locator state = page.locator("#job-head .state");
-    assertThat(state).hasText("RUNNING", new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+    assertThat(state)
+        .hasText("RUNNING", new LocatorAssertions.HasTextOptions().setTimeout(LONG_MS));
     assertThat(page.locator("#live")).hasText("Live");
     assertThat(page.locator("table.placement tbody tr")).hasCount(2);
 
@@ -188,11 +206,16 @@ class DashboardBrowserIT {
             "{\"node\":\"" + node + "\",\"chip\":" + chip + ",\"health\":\"FAULT\"}");
     assertThat(fault.status()).as(fault.body()).isLessThan(300);
     try {
-      assertThat(page.locator("tr.restart"))
-          .hasCount(1, new LocatorAssertions.HasCountOptions().setTimeout(60_000));
-      assertThat(page.locator("tr.restart").first()).containsText("infrastructure failure");
+      // The chip's failure (a busy machine may add a lost node's: both are infrastructure).
+      assertThat(page.locator("tr.restart").first())
+          .containsText(
+              "infrastructure failure",
+              new LocatorAssertions.ContainsTextOptions().setTimeout(LONG_MS));
+      assertThat(page.locator("tr.restart").filter(new Locator.FilterOptions().setHasText("FAULT")))
+          .not()
+          .hasCount(0);
       assertThat(state)
-          .hasText("RUNNING", new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+          .hasText("RUNNING", new LocatorAssertions.HasTextOptions().setTimeout(LONG_MS));
       screenshot("job");
 
       page.navigate("/nodes?pool=ascend-910b");
@@ -219,7 +242,7 @@ class DashboardBrowserIT {
     page.navigate("/jobs/" + id);
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel job")).click();
     assertThat(state)
-        .hasText("CANCELLED", new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+        .hasText("CANCELLED", new LocatorAssertions.HasTextOptions().setTimeout(LONG_MS));
   }
 
   @Test
@@ -250,7 +273,7 @@ class DashboardBrowserIT {
     assertThat(card).containsText("vs tolerance");
     card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Approve")).click();
     assertThat(card.locator(".state").first())
-        .hasText("ACTIVE", new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+        .hasText("ACTIVE", new LocatorAssertions.HasTextOptions().setTimeout(LONG_MS));
     screenshot("promotions");
 
     page.navigate("/endpoints/" + endpoint);
@@ -260,7 +283,7 @@ class DashboardBrowserIT {
         .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rollback"))
         .click();
     assertThat(revision)
-        .containsText("1 —", new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+        .containsText("1 —", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG_MS));
     assertThat(page.locator("[data-endpoint='" + endpoint + "'] tr.rollout").first())
         .containsText("ROLLBACK");
     assertThat(page.locator("[data-endpoint='" + endpoint + "'] .bar")).hasCount(3);
@@ -286,6 +309,39 @@ class DashboardBrowserIT {
     assertThat(page.locator("[data-endpoint='" + endpoint + "']")).isVisible();
     assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Rollback")))
         .hasCount(0);
+  }
+
+  @Test
+  void aLostStreamShowsAndResumesFromTheLastEventSeen() {
+    List<String> lastEventIds = new CopyOnWriteArrayList<>();
+    page.onRequest(
+        r -> {
+          if (r.url().contains("/api/v1/events/stream")) {
+            lastEventIds.add(String.valueOf(r.allHeaders().get("last-event-id")));
+          }
+        });
+    page.navigate("/jobs?team=" + TEAM);
+    logIn(token(TEAM, "member"));
+    Locator live = page.locator("#live");
+    assertThat(live).hasText("Live");
+    // Events of the team reach the page, so the stream has an id to resume from; then all is quiet.
+    String seen = admin.submitJob(sleeper());
+    assertThat(admin.post("/api/v1/jobs/" + seen + "/cancel", "").status()).isEqualTo(200);
+    assertThat(page.locator("tr[data-job='" + seen + "']")).containsText("CANCELLED");
+
+    page.route("**/api/v1/events/stream", route -> route.abort());
+    assertThat(live)
+        .hasText(
+            "Connection lost: reconnecting…",
+            new LocatorAssertions.HasTextOptions().setTimeout(LONG_MS));
+    // While the page is cut off, a job is submitted and cancelled: it never changes again.
+    String missed = admin.submitJob(sleeper());
+    assertThat(admin.post("/api/v1/jobs/" + missed + "/cancel", "").status()).isEqualTo(200);
+    page.unroute("**/api/v1/events/stream");
+
+    assertThat(live).hasText("Live", new LocatorAssertions.HasTextOptions().setTimeout(LONG_MS));
+    assertThat(page.locator("tr[data-job='" + missed + "']")).containsText("CANCELLED");
+    assertThat(lastEventIds.get(lastEventIds.size() - 1)).matches("\\d+");
   }
 
   @Test
@@ -388,6 +444,11 @@ class DashboardBrowserIT {
         .until(
             () -> admin.get("/api/v1/promotions/" + id).json().get("state").asString(),
             s -> s.equals(state));
+  }
+
+  /** A job that would run for ten minutes: it is only ever cancelled. */
+  private static String sleeper() {
+    return Specs.aSpec().with("team", TEAM).with("command", List.of("sleep", "600")).json();
   }
 
   private static ObjectNode demoJob(String name, int steps, int stepMillis, int checkpointEvery) {
