@@ -69,11 +69,20 @@ export async function render(ctx) {
       class: 'danger',
       onclick: async (e) => {
         e.target.disabled = true;
-        try {
-          job = await api(`/api/v1/jobs/${id}/cancel`, { method: 'POST' });
-          drawHead();
-        } catch (err) {
-          sections.head.append(errorBox(err));
+        // A cancel that meets another change of the job (409 concurrent-change) is sent again:
+        // cancelling is idempotent.
+        for (let tries = 1; ; tries += 1) {
+          try {
+            job = await api(`/api/v1/jobs/${id}/cancel`, { method: 'POST' });
+            drawHead();
+            return;
+          } catch (err) {
+            const concurrent = err.problem && /concurrent-change$/.test(err.problem.type || '');
+            if (!concurrent || tries >= 5) {
+              sections.head.append(errorBox(err));
+              return;
+            }
+          }
         }
       },
     }, 'Cancel job') : null;

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +24,18 @@ class DashboardLogin {
 
   private static final Logger log = LoggerFactory.getLogger(DashboardLogin.class);
 
+  private static final Duration RETRY = Duration.ofSeconds(10);
+
   private final SecurityProperties.Oidc oidc;
   private final JsonMapper json;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicReference<Oidc> discovered = new AtomicReference<>();
+
+  /**
+   * When discovery last failed: pages are not held up by an issuer that is down (one try per 10 s).
+   */
+  private final AtomicReference<Instant> failedAt = new AtomicReference<>(Instant.EPOCH);
 
   DashboardLogin(SecurityProperties security, JsonMapper json) {
     this.oidc = security.oidc();
@@ -54,15 +62,25 @@ class DashboardLogin {
 
   private Oidc discover() {
     Oidc known = discovered.get();
-    if (known != null) {
+    if (known != null || failedAt.get().isAfter(Instant.now().minus(RETRY))) {
       return known;
     }
+    Oidc found = fetch();
+    if (found == null) {
+      failedAt.set(Instant.now());
+    } else {
+      discovered.compareAndSet(null, found);
+    }
+    return found;
+  }
+
+  private Oidc fetch() {
     String issuer = oidc.issuerUri().replaceAll("/+$", "");
     try {
       HttpResponse<String> response =
           http.send(
               HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
-                  .timeout(Duration.ofSeconds(5))
+                  .timeout(Duration.ofSeconds(10))
                   .header("Accept", "application/json")
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -82,7 +100,6 @@ class DashboardLogin {
         log.warn("OIDC discovery at {} names no authorization or token endpoint", issuer);
         return null;
       }
-      discovered.compareAndSet(null, found);
       return found;
     } catch (java.io.IOException | RuntimeException e) {
       log.warn("OIDC discovery at {} failed: {}", issuer, e.toString());
