@@ -57,7 +57,8 @@ class ArchitectureTest {
             "faults",
             "isolation",
             "leadership",
-            "metrics");
+            "metrics",
+            "dashboard");
     Path root = SOURCES.resolve("io/baton/orchestrator");
     try (Stream<Path> files = Files.walk(root)) {
       List<String> misplaced =

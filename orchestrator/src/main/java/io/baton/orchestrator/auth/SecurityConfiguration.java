@@ -1,5 +1,6 @@
 package io.baton.orchestrator.auth;
 
+import io.baton.orchestrator.dashboard.DashboardRoutes;
 import io.baton.orchestrator.security.AdminToken;
 import io.baton.orchestrator.security.NodeTokens;
 import io.baton.orchestrator.security.SecurityProperties;
@@ -29,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Who may call what. Every route needs a bearer token — the admin token, an API token or, when
  * configured, a JWT of the OIDC issuer — except the health probes and the API docs. Node tokens
  * open only the agents' report path (which checks them itself, on its hot path, outside this
- * chain). Routes check the caller's grants against the object's team; this chain only separates
+ * chain). The dashboard's page shell, its assets and its configuration are public too: they carry
+ * no data. Routes check the caller's grants against the object's team; this chain only separates
  * anonymous, user, admin and node callers.
  */
 @Configuration
@@ -80,6 +82,9 @@ class SecurityConfiguration {
                       "/swagger-ui/**",
                       "/error")
                   .permitAll();
+              // The dashboard's shell and assets carry no data: its pages call the API with a
+              // token.
+              a.requestMatchers(HttpMethod.GET, DashboardRoutes.PUBLIC).permitAll();
               if (properties.publicMetrics()) {
                 a.requestMatchers(HttpMethod.GET, "/actuator/prometheus").permitAll();
               }

@@ -41,6 +41,9 @@ public record SecurityProperties(
    * @param adminGroups groups that hold the platform role {@code admin}; none by default, as users
    *     may be able to create groups of their own at the identity provider
    * @param nameClaim the claim shown as the caller's name (falls back to {@code sub})
+   * @param dashboardClientId the identity provider's client id of the web dashboard (a public
+   *     client using authorization code + PKCE); the dashboard offers only token login when empty
+   * @param dashboardScopes the scopes the dashboard asks the identity provider for
    */
   public record Oidc(
       String issuerUri,
@@ -52,10 +55,17 @@ public record SecurityProperties(
               "baton-(?<team>[a-z0-9]([-a-z0-9]*[a-z0-9])?)-(?<role>viewer|member|maintainer)")
           String groupPattern,
       @DefaultValue List<String> adminGroups,
-      @DefaultValue("preferred_username") String nameClaim) {
+      @DefaultValue("preferred_username") String nameClaim,
+      String dashboardClientId,
+      @DefaultValue("openid profile") String dashboardScopes) {
 
     public boolean enabled() {
       return issuerUri != null && !issuerUri.isBlank();
+    }
+
+    /** Whether the dashboard may log in through the issuer. */
+    public boolean dashboardLogin() {
+      return enabled() && dashboardClientId != null && !dashboardClientId.isBlank();
     }
   }
 

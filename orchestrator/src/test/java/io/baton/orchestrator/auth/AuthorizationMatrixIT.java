@@ -20,6 +20,7 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -78,7 +79,9 @@ class AuthorizationMatrixIT extends IntegrationTest {
             "GET /v3/api-docs",
             "GET /v3/api-docs.yaml",
             "GET /v3/api-docs/swagger-config",
-            "GET /swagger-ui.html")) {
+            "GET /swagger-ui.html",
+            "GET /swagger-ui/**",
+            "GET /swagger-ui/*swagger-initializer.js")) {
       MATRIX.put(route, PUBLIC);
     }
     // The error path asked for directly: there is no such page, for anyone.
@@ -156,6 +159,28 @@ class AuthorizationMatrixIT extends IntegrationTest {
     MATRIX.put("GET /api/v1/nodes/{name}", LIST);
     MATRIX.put("GET /api/v1/events", LIST);
     MATRIX.put("GET /api/v1/events/stream", LIST);
+    // The dashboard: its page shell, assets and login configuration carry no data (public); its
+    // read models are every user's (the overview's jobs and events filtered to what it may see).
+    for (String route :
+        List.of(
+            "GET /",
+            "GET /jobs",
+            "GET /jobs/{id}",
+            "GET /nodes",
+            "GET /promotions",
+            "GET /endpoints",
+            "GET /endpoints/{name}",
+            "GET /login",
+            "GET /login/callback",
+            "GET /ui/**",
+            "GET /webjars/**",
+            "GET /api/v1/dashboard/config")) {
+      MATRIX.put(route, PUBLIC);
+    }
+    MATRIX.put("GET /api/v1/me", LIST);
+    MATRIX.put("GET /api/v1/dashboard/overview", LIST);
+    MATRIX.put("GET /api/v1/dashboard/pools/{pool}/chips", LIST);
+    MATRIX.put("GET /api/v1/dashboard/nodes/{name}/history", LIST);
     // The agents' path: node tokens only (a user token is no node token: 401).
     MATRIX.put("POST /api/v1/agents/reports", new Row(401, 401, 401, 401, 401, 401, OK));
   }
@@ -223,6 +248,11 @@ class AuthorizationMatrixIT extends IntegrationTest {
               actuator) {
         actuator.getHandlerMethods().keySet().forEach(info -> routes.addAll(keys(info)));
       }
+    }
+    // Static files (the dashboard's assets): every pattern of the resource handlers.
+    for (SimpleUrlHandlerMapping mapping :
+        context.getBeansOfType(SimpleUrlHandlerMapping.class).values()) {
+      mapping.getHandlerMap().keySet().forEach(pattern -> routes.add("GET " + pattern));
     }
     for (ServletRegistrationBean<?> servlet :
         context.getBeansOfType(ServletRegistrationBean.class).values()) {
@@ -373,7 +403,7 @@ class AuthorizationMatrixIT extends IntegrationTest {
     String method = route.substring(0, route.indexOf(' '));
     String path = route.substring(route.indexOf(' ') + 1);
     String id =
-        path.startsWith("/api/v1/jobs/")
+        path.startsWith("/api/v1/jobs/") || path.startsWith("/jobs/")
             ? (path.endsWith("/cancel") ? f.newJob() : f.job)
             : path.startsWith("/api/v1/checkpoints/")
                 ? f.checkpoint
@@ -385,7 +415,14 @@ class AuthorizationMatrixIT extends IntegrationTest {
                             ? f.newToken()
                             : UUID.randomUUID().toString();
     String concrete =
-        path.replace("{id}", id)
+        path.replace("/swagger-ui/*swagger-initializer.js", "/swagger-ui/swagger-initializer.js")
+            .replace("/swagger-ui/**", "/swagger-ui/index.html")
+            .replace("/ui/**", "/ui/app.js")
+            .replace("/webjars/**", "/webjars/uplot/1.6.30/dist/uPlot.esm.js")
+            .replace("/dashboard/nodes/{name}/", "/dashboard/nodes/ascend-910b-0/")
+            .replace("{pool}", "ascend-910b")
+            .replace("/jobs/{id}", "/jobs/" + id)
+            .replace("{id}", id)
             .replace("/nodes/{name}/", "/nodes/matrix-node-2/")
             .replace("/api/v1/nodes/{name}", "/api/v1/nodes/ascend-910b-0")
             .replace("/api/v1/pools/{name}", "/api/v1/pools/ascend-910b")
