@@ -6,6 +6,7 @@ import io.baton.orchestrator.events.EventLog;
 import io.baton.orchestrator.jobs.Job;
 import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.jobs.JobSpec;
+import io.baton.orchestrator.jobs.MetricMode;
 import io.baton.orchestrator.persistence.ClusteredSchedules;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -134,7 +135,7 @@ public class RetentionSweep {
             : properties.keepLast();
     JobSpec.PromotionSpec promotion = spec.promotion();
     if (promotion != null && promotion.metric() != null) {
-      return new Retention.Policy(keepLast, promotion.metric(), !"min".equals(promotion.mode()));
+      return new Retention.Policy(keepLast, promotion.metric(), promotion.mode() != MetricMode.MIN);
     }
     return new Retention.Policy(keepLast, null, true);
   }

@@ -26,7 +26,7 @@ class TaskRepository {
       UUID id,
       String kind,
       String subject,
-      String state,
+      TaskState state,
       int attempts,
       String result,
       String error,
@@ -82,14 +82,14 @@ class TaskRepository {
   }
 
   /** Records how the task's current attempt ended (unless another attempt began since). */
-  void finish(UUID id, int attempts, String state, String result, String error, Instant now) {
+  void finish(UUID id, int attempts, TaskState state, String result, String error, Instant now) {
     jdbc.sql(
             """
             UPDATE tasks SET state = :state, result = CAST(:result AS jsonb), error = :error,
                    finished_at = :now
              WHERE id = :id AND attempts = :attempts AND state = 'RUNNING'
             """)
-        .param("state", state)
+        .param("state", state.name())
         .param("result", result)
         .param("error", error)
         .param("now", utc(now))
@@ -110,7 +110,7 @@ class TaskRepository {
         rs.getObject("id", UUID.class),
         rs.getString("kind"),
         rs.getString("subject"),
-        rs.getString("state"),
+        TaskState.valueOf(rs.getString("state")),
         rs.getInt("attempts"),
         rs.getString("result"),
         rs.getString("error"),

@@ -89,9 +89,9 @@ public class Tasks implements SmartLifecycle {
     }
     TaskRepository.Row task = found.get();
     switch (task.state()) {
-      case "SUCCEEDED":
+      case SUCCEEDED:
         return Optional.of(new Outcome<>(json.readValue(task.result(), type), null));
-      case "FAILED":
+      case FAILED:
         if (task.attempts() >= properties.maxAttempts()) {
           return Optional.of(new Outcome<>(null, task.error()));
         }
@@ -152,10 +152,10 @@ public class Tasks implements SmartLifecycle {
     try (held) {
       T result = work.get();
       repository.finish(
-          id, attempt, "SUCCEEDED", json.writeValueAsString(result), null, clock.instant());
+          id, attempt, TaskState.SUCCEEDED, json.writeValueAsString(result), null, clock.instant());
     } catch (RuntimeException e) {
       log.warn("Task {} {} failed (attempt {}): {}", kind, subject, attempt, e.toString());
-      repository.finish(id, attempt, "FAILED", null, e.toString(), clock.instant());
+      repository.finish(id, attempt, TaskState.FAILED, null, e.toString(), clock.instant());
     } finally {
       running.remove(id);
     }

@@ -17,7 +17,7 @@ import java.util.UUID;
 public record Endpoint(
     String name,
     String pool,
-    String state,
+    EndpointState state,
     Replicas replicas,
     @JsonInclude(JsonInclude.Include.ALWAYS) CurrentRevision currentRevision,
     List<String> urls,
@@ -38,5 +38,5 @@ public record Endpoint(
       int revision, int index, String node, String url, boolean ready, Integer exitCode) {}
 
   /** The rollout in flight. */
-  public record RolloutRef(UUID id, int revision, String kind, String state) {}
+  public record RolloutRef(UUID id, int revision, RolloutKind kind, RolloutState state) {}
 }

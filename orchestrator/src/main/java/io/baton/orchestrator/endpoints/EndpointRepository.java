@@ -39,7 +39,7 @@ public class EndpointRepository {
   public record Row(
       String name,
       String pool,
-      String state,
+      EndpointState state,
       int desiredReplicas,
       Integer currentRevision,
       long version,
@@ -123,14 +123,14 @@ public class EndpointRepository {
     return jdbc.sql("SELECT * FROM endpoints ORDER BY name").query(EndpointRepository::row).list();
   }
 
-  void update(String name, String state, Integer currentRevision, int desired, Instant now) {
+  void update(String name, EndpointState state, Integer currentRevision, int desired, Instant now) {
     jdbc.sql(
             """
             UPDATE endpoints SET state = :state, current_revision = :current,
                    desired_replicas = :desired, version = version + 1, updated_at = :now
              WHERE name = :name
             """)
-        .param("state", state)
+        .param("state", state.name())
         .param("current", currentRevision)
         .param("desired", desired)
         .param("now", utc(now))
@@ -239,7 +239,7 @@ public class EndpointRepository {
       String endpoint,
       int revision,
       Integer fromRevision,
-      String kind,
+      RolloutKind kind,
       UUID promotionId,
       String reason,
       String actor,
@@ -255,7 +255,7 @@ public class EndpointRepository {
         .param("endpoint", endpoint)
         .param("revision", revision)
         .param("from", fromRevision)
-        .param("kind", kind)
+        .param("kind", kind.name())
         .param("promotion", promotionId)
         .param("reason", reason)
         .param("actor", actor)
@@ -379,7 +379,7 @@ public class EndpointRepository {
     return new Row(
         rs.getString("name"),
         rs.getString("pool"),
-        rs.getString("state"),
+        EndpointState.valueOf(rs.getString("state")),
         rs.getInt("desired_replicas"),
         (Integer) rs.getObject("current_revision"),
         rs.getLong("version"),
@@ -409,7 +409,7 @@ public class EndpointRepository {
         rs.getString("endpoint"),
         rs.getInt("revision"),
         (Integer) rs.getObject("from_revision"),
-        rs.getString("kind"),
+        RolloutKind.valueOf(rs.getString("kind")),
         rs.getObject("promotion_id", UUID.class),
         RolloutState.valueOf(rs.getString("state")),
         rs.getString("reason"),

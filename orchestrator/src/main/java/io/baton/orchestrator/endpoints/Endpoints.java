@@ -108,7 +108,7 @@ public class Endpoints {
         begin(
             row,
             number,
-            Rollout.PROMOTION,
+            RolloutKind.PROMOTION,
             revision.promotionId(),
             desired,
             policy,
@@ -187,7 +187,7 @@ public class Endpoints {
               return begin(
                   row,
                   target,
-                  Rollout.ROLLBACK,
+                  RolloutKind.ROLLBACK,
                   null,
                   row.desiredReplicas(),
                   checks,
@@ -212,7 +212,7 @@ public class Endpoints {
   private UUID begin(
       EndpointRepository.Row row,
       int revision,
-      String kind,
+      RolloutKind kind,
       UUID promotionId,
       int replicas,
       RolloutPolicy policy,
@@ -229,8 +229,10 @@ public class Endpoints {
     settings.put("relTolerance", policy.relTolerance());
     settings.put("replicas", replicas);
     repository.recordEvidence(id, RolloutState.PENDING, evidence, now);
-    repository.update(row.name(), "ROLLING_OUT", row.currentRevision(), row.desiredReplicas(), now);
-    events.append(rolloutEvent(row.name(), id, null, "PENDING", reason, actor, now));
+    repository.update(
+        row.name(), EndpointState.ROLLING_OUT, row.currentRevision(), row.desiredReplicas(), now);
+    events.append(
+        rolloutEvent(row.name(), id, null, RolloutState.PENDING.name(), reason, actor, now));
     return id;
   }
 
@@ -300,7 +302,7 @@ public class Endpoints {
     Endpoint.RolloutRef rollout =
         repository
             .inFlight(row.name())
-            .map(r -> new Endpoint.RolloutRef(r.id(), r.revision(), r.kind(), r.state().name()))
+            .map(r -> new Endpoint.RolloutRef(r.id(), r.revision(), r.kind(), r.state()))
             .orElse(null);
     return new Endpoint(
         row.name(),

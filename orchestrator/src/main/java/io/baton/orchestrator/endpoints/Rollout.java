@@ -20,7 +20,7 @@ public record Rollout(
     String endpoint,
     int revision,
     Integer fromRevision,
-    String kind,
+    RolloutKind kind,
     UUID promotionId,
     RolloutState state,
     String reason,
@@ -31,9 +31,6 @@ public record Rollout(
     Instant endedAt,
     int position,
     Instant waitStartedAt) {
-
-  public static final String PROMOTION = "PROMOTION";
-  public static final String ROLLBACK = "ROLLBACK";
 
   public boolean inFlight() {
     return !state.isTerminal();

@@ -91,7 +91,7 @@ public class RolloutLifecycle {
         now)) {
       return false;
     }
-    repository.update(rollout.endpoint(), "ACTIVE", rollout.revision(), replicas, now);
+    repository.update(rollout.endpoint(), EndpointState.ACTIVE, rollout.revision(), replicas, now);
     events.append(
         Endpoints.rolloutEvent(
             rollout.endpoint(),
@@ -128,7 +128,7 @@ public class RolloutLifecycle {
     }
     repository.update(
         row.name(),
-        row.currentRevision() == null ? "EMPTY" : "ACTIVE",
+        row.currentRevision() == null ? EndpointState.EMPTY : EndpointState.ACTIVE,
         row.currentRevision(),
         row.desiredReplicas(),
         now);

@@ -152,9 +152,9 @@ public record JobSpec(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record PromotionSpec(
       String endpoint,
-      String select,
+      CheckpointSelection select,
       String metric,
-      String mode,
+      MetricMode mode,
       Map<String, Bound> thresholds,
       Parity parity,
       Boolean requireApproval,

@@ -13,13 +13,11 @@ import tools.jackson.databind.JsonNode;
  * @param evidence the numbers behind the verdict: hashes, metric values, max error, readiness time
  */
 public record Gate(
-    String name, String verdict, JsonNode evidence, Instant startedAt, Instant endedAt) {
-
-  public static final String RUNNING = "RUNNING";
-  public static final String WAITING = "WAITING";
-  public static final String PASSED = "PASSED";
-  public static final String FAILED = "FAILED";
-  public static final String SKIPPED = "SKIPPED";
+    PromotionState name,
+    GateVerdict verdict,
+    JsonNode evidence,
+    Instant startedAt,
+    Instant endedAt) {
 
   public boolean ended() {
     return endedAt != null;

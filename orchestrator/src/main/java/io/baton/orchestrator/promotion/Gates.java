@@ -1,7 +1,9 @@
 package io.baton.orchestrator.promotion;
 
 import io.baton.orchestrator.Decision;
+import io.baton.orchestrator.jobs.CheckpointSelection;
 import io.baton.orchestrator.jobs.JobSpec;
+import io.baton.orchestrator.jobs.MetricMode;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +27,11 @@ public final class Gates {
   public static Optional<Candidate> select(
       List<Candidate> candidates, JobSpec.PromotionSpec policy) {
     Comparator<Candidate> newest = Comparator.comparingLong(Candidate::step);
-    if (!"best".equals(policy.select())) {
+    if (policy.select() != CheckpointSelection.BEST) {
       return candidates.stream().max(newest);
     }
     String metric = policy.metric();
-    boolean minimize = "min".equals(policy.mode());
+    boolean minimize = policy.mode() == MetricMode.MIN;
     Comparator<Candidate> byMetric =
         Comparator.comparingDouble((Candidate c) -> c.metrics().get(metric));
     if (minimize) {

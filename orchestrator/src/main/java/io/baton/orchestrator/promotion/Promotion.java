@@ -25,7 +25,7 @@ public record Promotion(
     UUID checkpointId,
     String endpoint,
     PromotionState state,
-    String trigger,
+    Trigger trigger,
     JobSpec.PromotionSpec policy,
     List<Gate> gates,
     Integer revision,
@@ -38,16 +38,13 @@ public record Promotion(
     Instant updatedAt,
     Instant endedAt) {
 
-  public static final String BY_JOB = "job";
-  public static final String BY_API = "api";
-
   public Promotion {
     gates = List.copyOf(gates);
   }
 
   /** The gate of this name, if it ran (or runs). */
-  public Optional<Gate> gate(String name) {
-    return gates.stream().filter(g -> g.name().equals(name)).reduce((a, b) -> b);
+  public Optional<Gate> gate(PromotionState name) {
+    return gates.stream().filter(g -> g.name() == name).reduce((a, b) -> b);
   }
 
   /** With {@code gate} in place of the entry of the same name, or appended. */
@@ -55,7 +52,7 @@ public record Promotion(
     List<Gate> next = new ArrayList<>();
     boolean replaced = false;
     for (Gate g : gates) {
-      if (g.name().equals(gate.name())) {
+      if (g.name() == gate.name()) {
         next.add(gate);
         replaced = true;
       } else {

@@ -46,7 +46,7 @@ class PromotionRepository {
             .param("checkpoint", p.checkpointId())
             .param("endpoint", p.endpoint())
             .param("state", p.state().name())
-            .param("trigger", p.trigger())
+            .param("trigger", p.trigger().value())
             .param("policy", json.writeValueAsString(p.policy()))
             .param("gates", json.writeValueAsString(p.gates()))
             .param("reason", p.reason())
@@ -196,7 +196,7 @@ class PromotionRepository {
         rs.getObject("checkpoint_id", UUID.class),
         rs.getString("endpoint"),
         PromotionState.valueOf(rs.getString("state")),
-        rs.getString("trigger"),
+        Trigger.of(rs.getString("trigger")),
         json.readValue(rs.getString("policy"), JobSpec.PromotionSpec.class),
         json.readValue(rs.getString("gates"), GATES),
         (Integer) rs.getObject("revision"),

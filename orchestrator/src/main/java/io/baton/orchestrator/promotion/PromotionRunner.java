@@ -14,10 +14,12 @@ import io.baton.orchestrator.endpoints.GoldenSet;
 import io.baton.orchestrator.endpoints.Parity;
 import io.baton.orchestrator.endpoints.ReplicaClient;
 import io.baton.orchestrator.endpoints.Rollout;
+import io.baton.orchestrator.endpoints.RolloutKind;
 import io.baton.orchestrator.endpoints.RolloutListener;
 import io.baton.orchestrator.endpoints.RolloutRunner;
 import io.baton.orchestrator.events.Event;
 import io.baton.orchestrator.events.EventLog;
+import io.baton.orchestrator.jobs.CheckpointSelection;
 import io.baton.orchestrator.jobs.Job;
 import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.jobs.JobSpec;
@@ -143,7 +145,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
             null,
             policy.endpoint(),
             PromotionState.PENDING,
-            Promotion.BY_JOB,
+            Trigger.JOB,
             policy,
             List.of(),
             null,
@@ -169,7 +171,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
       return false;
     }
     if (p.state() == PromotionState.AWAITING_APPROVAL) {
-      return p.gate(PromotionState.AWAITING_APPROVAL.name()).isEmpty();
+      return p.gate(PromotionState.AWAITING_APPROVAL).isEmpty();
     }
     return p.state() != PromotionState.ROLLING_OUT || p.rolloutId() == null;
   }
@@ -237,7 +239,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     }
     Gates.Candidate c = chosen.get();
     String why =
-        "best".equals(p.policy().select())
+        p.policy().select() == CheckpointSelection.BEST
             ? "chose step "
                 + c.step()
                 + ", best by "
@@ -313,7 +315,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     return pass(
         running,
         PromotionState.VERIFYING,
-        Gate.PASSED,
+        GateVerdict.PASSED,
         evidence,
         PromotionState.CONVERTING,
         v.reason());
@@ -333,7 +335,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
       return pass(
           next,
           PromotionState.CONVERTING,
-          Gate.SKIPPED,
+          GateVerdict.SKIPPED,
           evidence,
           PromotionState.EVALUATING,
           c.format() == null ? "format not reported; served as " + serving : "already " + serving);
@@ -380,7 +382,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     return pass(
         running.withArtifact(conversion.output()),
         PromotionState.CONVERTING,
-        Gate.PASSED,
+        GateVerdict.PASSED,
         evidence,
         PromotionState.EVALUATING,
         "converted " + c.format() + " to " + outputFormat);
@@ -398,7 +400,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
       return pass(
           running,
           PromotionState.EVALUATING,
-          Gate.SKIPPED,
+          GateVerdict.SKIPPED,
           evidence,
           PromotionState.PARITY,
           "no thresholds");
@@ -425,7 +427,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     return pass(
         running,
         PromotionState.EVALUATING,
-        Gate.PASSED,
+        GateVerdict.PASSED,
         evidence,
         PromotionState.PARITY,
         checks.size() + " metrics within bounds");
@@ -448,12 +450,10 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
    */
   private boolean parity(Promotion p) {
     boolean going =
-        p.gate(PromotionState.PARITY.name())
-            .map(g -> Gate.RUNNING.equals(g.verdict()))
-            .orElse(false);
+        p.gate(PromotionState.PARITY).map(g -> g.verdict() == GateVerdict.RUNNING).orElse(false);
     Promotion running = going ? p : begin(p, PromotionState.PARITY);
     Instant started =
-        running.gate(PromotionState.PARITY.name()).map(Gate::startedAt).orElse(clock.instant());
+        running.gate(PromotionState.PARITY).map(Gate::startedAt).orElse(clock.instant());
     Checkpoint c = checkpoints.get(p.checkpointId());
     double abs = tolerance(p, true);
     double rel = tolerance(p, false);
@@ -542,7 +542,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     return pass(
         running,
         PromotionState.PARITY,
-        Gate.PASSED,
+        GateVerdict.PASSED,
         evidence,
         approval ? PromotionState.AWAITING_APPROVAL : PromotionState.ROLLING_OUT,
         "golden outputs within tolerance");
@@ -582,14 +582,14 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
   // --- AWAITING_APPROVAL ----------------------------------------------------------------------
 
   private boolean awaitApproval(Promotion p) {
-    if (p.gate(PromotionState.AWAITING_APPROVAL.name()).isEmpty()) {
+    if (p.gate(PromotionState.AWAITING_APPROVAL).isEmpty()) {
       Instant now = clock.instant();
       save(
           p,
           p.withGate(
               new Gate(
-                  PromotionState.AWAITING_APPROVAL.name(),
-                  Gate.WAITING,
+                  PromotionState.AWAITING_APPROVAL,
+                  GateVerdict.WAITING,
                   json.createObjectNode(),
                   now,
                   null)),
@@ -611,8 +611,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
               + "; only a promotion AWAITING_APPROVAL can be approved or rejected.");
     }
     Instant now = clock.instant();
-    Instant started =
-        p.gate(PromotionState.AWAITING_APPROVAL.name()).map(Gate::startedAt).orElse(now);
+    Instant started = p.gate(PromotionState.AWAITING_APPROVAL).map(Gate::startedAt).orElse(now);
     ObjectNode evidence = json.createObjectNode();
     evidence.put(approve ? "approvedBy" : "rejectedBy", by);
     if (comment != null) {
@@ -621,8 +620,8 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     evidence.put("waitedMs", Duration.between(started, now).toMillis());
     Gate gate =
         new Gate(
-            PromotionState.AWAITING_APPROVAL.name(),
-            approve ? Gate.PASSED : Gate.FAILED,
+            PromotionState.AWAITING_APPROVAL,
+            approve ? GateVerdict.PASSED : GateVerdict.FAILED,
             evidence,
             started,
             now);
@@ -642,7 +641,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
 
   private boolean rollOut(Promotion p) {
     Checkpoint c = checkpoints.get(p.checkpointId());
-    JsonNode parity = p.gate(PromotionState.PARITY.name()).map(Gate::evidence).orElse(null);
+    JsonNode parity = p.gate(PromotionState.PARITY).map(Gate::evidence).orElse(null);
     Endpoints.RolloutPolicy policy =
         new Endpoints.RolloutPolicy(readinessTimeout(p), tolerance(p, true), tolerance(p, false));
     String pool = pool(p);
@@ -685,18 +684,18 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
               Gate gate;
               Promotion next;
               if (begun.isEmpty()) {
-                if (p.gate(PromotionState.ROLLING_OUT.name()).isPresent()) {
+                if (p.gate(PromotionState.ROLLING_OUT).isPresent()) {
                   return false;
                 }
                 evidence.put("waiting", "another rollout of the endpoint is in flight");
                 gate =
-                    new Gate(PromotionState.ROLLING_OUT.name(), Gate.WAITING, evidence, now, null);
+                    new Gate(PromotionState.ROLLING_OUT, GateVerdict.WAITING, evidence, now, null);
                 next = p.withGate(gate);
               } else {
                 evidence.put("revision", begun.get().revision());
                 evidence.put("rolloutId", begun.get().rolloutId().toString());
                 gate =
-                    new Gate(PromotionState.ROLLING_OUT.name(), Gate.RUNNING, evidence, now, null);
+                    new Gate(PromotionState.ROLLING_OUT, GateVerdict.RUNNING, evidence, now, null);
                 next =
                     p.withGate(gate).withRollout(begun.get().revision(), begun.get().rolloutId());
               }
@@ -708,7 +707,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
   /** The rollout of a promotion ended: the promotion is ACTIVE, or ROLLED_BACK. */
   @Override
   public void ended(Rollout rollout, boolean succeeded, String reason, JsonNode evidence) {
-    if (!Rollout.PROMOTION.equals(rollout.kind()) || rollout.promotionId() == null) {
+    if (rollout.kind() != RolloutKind.PROMOTION || rollout.promotionId() == null) {
       return;
     }
     Promotion p = promotions.find(rollout.promotionId()).orElse(null);
@@ -720,11 +719,11 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     gateEvidence.put("revision", rollout.revision());
     gateEvidence.put("rolloutId", rollout.id().toString());
     gateEvidence.setAll((ObjectNode) evidence);
-    Instant started = p.gate(PromotionState.ROLLING_OUT.name()).map(Gate::startedAt).orElse(now);
+    Instant started = p.gate(PromotionState.ROLLING_OUT).map(Gate::startedAt).orElse(now);
     Gate gate =
         new Gate(
-            PromotionState.ROLLING_OUT.name(),
-            succeeded ? Gate.PASSED : Gate.FAILED,
+            PromotionState.ROLLING_OUT,
+            succeeded ? GateVerdict.PASSED : GateVerdict.FAILED,
             gateEvidence,
             started,
             now);
@@ -743,7 +742,7 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
   private Promotion begin(Promotion p, PromotionState gate) {
     Promotion next =
         p.withGate(
-            new Gate(gate.name(), Gate.RUNNING, json.createObjectNode(), clock.instant(), null));
+            new Gate(gate, GateVerdict.RUNNING, json.createObjectNode(), clock.instant(), null));
     save(p, next, ACTOR);
     return promotions.find(p.id()).orElseThrow();
   }
@@ -751,15 +750,15 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
   private boolean pass(
       Promotion running,
       PromotionState gate,
-      String verdict,
+      GateVerdict verdict,
       JsonNode evidence,
       PromotionState to,
       String why) {
     Instant now = clock.instant();
-    Instant started = running.gate(gate.name()).map(Gate::startedAt).orElse(now);
+    Instant started = running.gate(gate).map(Gate::startedAt).orElse(now);
     Promotion next =
         running
-            .withGate(new Gate(gate.name(), verdict, evidence, started, now))
+            .withGate(new Gate(gate, verdict, evidence, started, now))
             .moved(to, gate.name() + ": " + why, now);
     save(running, next, ACTOR);
     return true;
@@ -767,10 +766,10 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
 
   private boolean reject(Promotion running, PromotionState gate, JsonNode evidence, String why) {
     Instant now = clock.instant();
-    Instant started = running.gate(gate.name()).map(Gate::startedAt).orElse(now);
+    Instant started = running.gate(gate).map(Gate::startedAt).orElse(now);
     Promotion next =
         running
-            .withGate(new Gate(gate.name(), Gate.FAILED, evidence, started, now))
+            .withGate(new Gate(gate, GateVerdict.FAILED, evidence, started, now))
             .moved(PromotionState.REJECTED, gate.name() + ": " + why, now);
     save(running, next, ACTOR);
     log.info("Promotion {} to {} REJECTED at {}: {}", running.id(), running.endpoint(), gate, why);

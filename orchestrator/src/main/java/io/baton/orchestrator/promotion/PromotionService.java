@@ -125,7 +125,7 @@ public class PromotionService {
             checkpointId,
             policy.endpoint(),
             PromotionState.PENDING,
-            Promotion.BY_API,
+            Trigger.API,
             policy,
             List.of(),
             null,

@@ -3,11 +3,11 @@ package io.baton.orchestrator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.Eventually;
 import io.baton.orchestrator.support.OrchestratorProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,13 +61,13 @@ class NoOrphanRanksIT {
 
   private static ProcessHandle runningRank(Api api, Path dataDir) throws Exception {
     String id = api.post("/api/v1/jobs", SPEC).json().get("id").asString();
-    Instant deadline = Instant.now().plusSeconds(60);
-    JsonNode job = api.get("/api/v1/jobs/" + id).json();
-    while (!"RUNNING".equals(job.get("state").asString()) && Instant.now().isBefore(deadline)) {
-      Thread.sleep(200);
-      job = api.get("/api/v1/jobs/" + id).json();
-    }
-    assertThat(job.get("state").asString()).isEqualTo("RUNNING");
+    JsonNode job =
+        Eventually.value(
+            () -> api.get("/api/v1/jobs/" + id).json(),
+            running -> "RUNNING".equals(running.get("state").asString()),
+            Duration.ofSeconds(60),
+            Duration.ofMillis(200),
+            last -> "job " + id + " not RUNNING; last: " + last);
     Path pid =
         dataDir
             .resolve("work")

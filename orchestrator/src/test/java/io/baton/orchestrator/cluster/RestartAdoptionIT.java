@@ -3,13 +3,13 @@ package io.baton.orchestrator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.Eventually;
 import io.baton.orchestrator.support.OrchestratorProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -315,18 +315,14 @@ class RestartAdoptionIT {
   private static JsonNode await(
       Api api, String path, Predicate<JsonNode> condition, OrchestratorProcess process)
       throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    JsonNode last = null;
-    while (Instant.now().isBefore(deadline)) {
-      Api.Response response = api.get(path);
-      if (response.status() == 200) {
-        last = response.json();
-        if (condition.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(path + " not there in time; last: " + last + "\n" + process.log());
+    return Eventually.value(
+        () -> {
+          Api.Response response = api.get(path);
+          return response.status() == 200 ? response.json() : null;
+        },
+        last -> last != null && condition.test(last),
+        Duration.ofSeconds(90),
+        Duration.ofMillis(100),
+        last -> path + " not there in time; last: " + last + "\n" + process.log());
   }
 }

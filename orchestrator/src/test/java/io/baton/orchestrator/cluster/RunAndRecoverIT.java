@@ -3,6 +3,7 @@ package io.baton.orchestrator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -455,16 +456,19 @@ class RunAndRecoverIT {
 
   /** The job's move to RECOVERING, once it happened. */
   private JsonNode awaitRecovering(String id) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (Instant.now().isBefore(deadline)) {
-      for (JsonNode e : events(id)) {
-        if ("RECOVERING".equals(e.path("to").asString(null))) {
-          return e;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job " + id + " never went RECOVERING\n" + logs(id));
+    return Eventually.value(
+        () -> {
+          for (JsonNode e : events(id)) {
+            if ("RECOVERING".equals(e.path("to").asString(null))) {
+              return e;
+            }
+          }
+          return null;
+        },
+        java.util.Objects::nonNull,
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        none -> "job " + id + " never went RECOVERING\n" + logs(id));
   }
 
   /** From the newest last step a hang's cause names to the event that told it. */
@@ -506,17 +510,13 @@ class RunAndRecoverIT {
 
   private JsonNode await(String id, Predicate<JsonNode> condition, Duration timeout)
       throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    JsonNode job = null;
-    while (Instant.now().isBefore(deadline)) {
-      job = api.get("/api/v1/jobs/" + id).json();
-      if (condition.test(job)) {
-        return job;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(
-        "job " + id + " did not get there in " + timeout + "; last: " + job + "\n" + logs(id));
+    return Eventually.value(
+        () -> api.get("/api/v1/jobs/" + id).json(),
+        condition,
+        timeout,
+        Duration.ofMillis(200),
+        job ->
+            "job " + id + " did not get there in " + timeout + "; last: " + job + "\n" + logs(id));
   }
 
   private static boolean terminal(JsonNode job) {
@@ -584,17 +584,27 @@ class RunAndRecoverIT {
   }
 
   private int freeChips() throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(10);
-    int schedulable = 0;
-    while (Instant.now().isBefore(deadline)) {
-      schedulable =
-          api.get("/api/v1/pools/ascend-910b").json().at("/capacity/chipsSchedulable").asInt();
-      if (schedulable == 32) {
-        break;
-      }
-      Thread.sleep(200);
+    // The count when all 32 are back, or the last one read after 10 s: the caller asserts on it.
+    java.util.concurrent.atomic.AtomicInteger schedulable =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                schedulable.set(
+                    api.get("/api/v1/pools/ascend-910b")
+                        .json()
+                        .at("/capacity/chipsSchedulable")
+                        .asInt());
+                return schedulable.get() == 32;
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException notAllBack) {
+      // reported by the caller's assertion on the count
     }
-    return schedulable;
+    return schedulable.get();
   }
 
   private static Path tempDir() {

@@ -3,10 +3,10 @@ package io.baton.orchestrator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -260,31 +260,37 @@ class StragglersIT {
   }
 
   private JsonNode awaitEvent(String id, String type) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (Instant.now().isBefore(deadline)) {
-      for (JsonNode e : events(id)) {
-        if (type.equals(e.get("type").asString())) {
-          return e;
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("job " + id + " never had a " + type + " event: " + events(id));
+    return Eventually.value(
+        () -> {
+          for (JsonNode e : events(id)) {
+            if (type.equals(e.get("type").asString())) {
+              return e;
+            }
+          }
+          return null;
+        },
+        java.util.Objects::nonNull,
+        Duration.ofSeconds(60),
+        Duration.ofMillis(200),
+        none -> "job " + id + " never had a " + type + " event: " + events(id));
   }
 
   private JsonNode await(String id, Predicate<JsonNode> condition, Duration timeout)
       throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    JsonNode job = null;
-    while (Instant.now().isBefore(deadline)) {
-      job = api.get("/api/v1/jobs/" + id).json();
-      if (condition.test(job)) {
-        return job;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(
-        "job " + id + " did not get there in " + timeout + "; last: " + job + "\n" + events(id));
+    return Eventually.value(
+        () -> api.get("/api/v1/jobs/" + id).json(),
+        condition,
+        timeout,
+        Duration.ofMillis(200),
+        job ->
+            "job "
+                + id
+                + " did not get there in "
+                + timeout
+                + "; last: "
+                + job
+                + "\n"
+                + events(id));
   }
 
   private static boolean terminal(JsonNode job) {

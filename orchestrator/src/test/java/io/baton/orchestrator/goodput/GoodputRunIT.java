@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.Eventually;
 import io.baton.orchestrator.support.IntegrationTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -162,27 +163,27 @@ class GoodputRunIT {
     return chips;
   }
 
-  private double awaitCounted(Duration timeout) throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
+  private double awaitCounted(Duration timeout) {
     Pattern series =
         Pattern.compile("^baton_goodput_chip_seconds_total\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
-    while (Instant.now().isBefore(deadline)) {
-      Matcher m = series.matcher(api.get("/actuator/prometheus").body());
-      double sum = 0;
-      boolean found = false;
-      while (m.find()) {
-        if (m.group(1).contains("team=\"" + team + "\"")
-            && m.group(1).contains("pool=\"" + POOL + "\"")) {
-          sum += Double.parseDouble(m.group(2));
-          found = true;
-        }
-      }
-      if (found) {
-        return sum;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the job was not accounted in " + timeout);
+    return Eventually.value(
+        () -> {
+          Matcher m = series.matcher(api.get("/actuator/prometheus").body());
+          double sum = 0;
+          boolean found = false;
+          while (m.find()) {
+            if (m.group(1).contains("team=\"" + team + "\"")
+                && m.group(1).contains("pool=\"" + POOL + "\"")) {
+              sum += Double.parseDouble(m.group(2));
+              found = true;
+            }
+          }
+          return found ? sum : null;
+        },
+        java.util.Objects::nonNull,
+        timeout,
+        Duration.ofMillis(200),
+        none -> "the job was not accounted in " + timeout);
   }
 
   private static double partsOf(JsonNode chips) {
@@ -236,16 +237,12 @@ class GoodputRunIT {
 
   private JsonNode await(String id, Predicate<JsonNode> condition, Duration timeout)
       throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    JsonNode job = null;
-    while (Instant.now().isBefore(deadline)) {
-      job = api.get("/api/v1/jobs/" + id).json();
-      if (condition.test(job)) {
-        return job;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("job " + id + " did not get there in " + timeout + "; last: " + job);
+    return Eventually.value(
+        () -> api.get("/api/v1/jobs/" + id).json(),
+        condition,
+        timeout,
+        Duration.ofMillis(200),
+        job -> "job " + id + " did not get there in " + timeout + "; last: " + job);
   }
 
   private static boolean terminal(JsonNode job) {

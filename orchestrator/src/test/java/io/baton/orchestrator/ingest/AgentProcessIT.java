@@ -7,6 +7,7 @@ import io.baton.orchestrator.jobs.Job;
 import io.baton.orchestrator.jobs.JobLifecycle;
 import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.Eventually;
 import io.baton.orchestrator.support.IntegrationTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -151,6 +152,7 @@ class AgentProcessIT extends IntegrationTest {
             StandardCharsets.UTF_8,
             StandardOpenOption.CREATE,
             StandardOpenOption.APPEND);
+        // The pace of a training process writing its lines: the behaviour under test, not a wait.
         Thread.sleep(100);
       }
     } catch (IOException e) {
@@ -162,19 +164,15 @@ class AgentProcessIT extends IntegrationTest {
 
   private static JsonNode await(Api api, String path, Predicate<JsonNode> condition)
       throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    JsonNode last = null;
-    while (Instant.now().isBefore(deadline)) {
-      Api.Response response = api.get(path);
-      if (response.status() == 200) {
-        last = response.json();
-        if (condition.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("condition not met on " + path + " within 30 s; last: " + last);
+    return Eventually.value(
+        () -> {
+          Api.Response response = api.get(path);
+          return response.status() == 200 ? response.json() : null;
+        },
+        last -> last != null && condition.test(last),
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        last -> "condition not met on " + path + " within 30 s; last: " + last);
   }
 
   private static String java() {

@@ -10,6 +10,7 @@ import io.baton.orchestrator.jobs.JobLifecycle;
 import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.jobs.JobState;
 import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.Eventually;
 import io.baton.orchestrator.support.IntegrationTest;
 import io.baton.orchestrator.support.Reports;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -620,15 +621,12 @@ class IngestApiIT extends IntegrationTest {
 
   private JsonNode awaitState(String node, String state, Duration timeout)
       throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      JsonNode got = api.get("/api/v1/nodes/" + node).json();
-      if (got.get("state").asString().equals(state)) {
-        return got;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(node + " not " + state + " within " + timeout);
+    return Eventually.value(
+        () -> api.get("/api/v1/nodes/" + node).json(),
+        got -> got.get("state").asString().equals(state),
+        timeout,
+        Duration.ofMillis(200),
+        got -> node + " not " + state + " within " + timeout);
   }
 
   private List<String> eventsOf(UUID job) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.orchestrator.persistence.EmbeddedDatabase;
 import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.Eventually;
 import io.baton.orchestrator.support.OrchestratorProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -192,32 +193,26 @@ class TwoOrchestratorsIT {
   }
 
   private static void awaitLeader(Api api, OrchestratorProcess process) throws Exception {
-    Instant deadline = Instant.now().plus(FAILOVER_BOUND.plusSeconds(10));
-    while (Instant.now().isBefore(deadline)) {
-      if (leads(api)) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no takeover; log:\n" + process.log());
+    Eventually.value(
+        () -> leads(api),
+        Boolean::booleanValue,
+        FAILOVER_BOUND.plusSeconds(10),
+        Duration.ofMillis(100),
+        no -> "no takeover; log:\n" + process.log());
   }
 
   private static JsonNode await(
       Api api, String path, Predicate<JsonNode> condition, OrchestratorProcess process)
       throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(90);
-    JsonNode last = null;
-    while (Instant.now().isBefore(deadline)) {
-      Api.Response response = api.get(path);
-      if (response.status() == 200) {
-        last = response.json();
-        if (condition.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(path + " never got there; last: " + last + "\n" + process.log());
+    return Eventually.value(
+        () -> {
+          Api.Response response = api.get(path);
+          return response.status() == 200 ? response.json() : null;
+        },
+        last -> last != null && condition.test(last),
+        Duration.ofSeconds(90),
+        Duration.ofMillis(100),
+        last -> path + " never got there; last: " + last + "\n" + process.log());
   }
 
   /** The attempts of the job a replica launched ranks for: its work directory's entries. */

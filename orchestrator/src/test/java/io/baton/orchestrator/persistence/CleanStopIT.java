@@ -3,10 +3,10 @@ package io.baton.orchestrator.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.Eventually;
 import io.baton.orchestrator.support.OrchestratorProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -94,12 +94,11 @@ class CleanStopIT {
   }
 
   private static void awaitState(Api api, String id, String state) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(60);
-    String current = api.get("/api/v1/jobs/" + id).json().get("state").asString();
-    while (!state.equals(current) && Instant.now().isBefore(deadline)) {
-      Thread.sleep(200);
-      current = api.get("/api/v1/jobs/" + id).json().get("state").asString();
-    }
-    assertThat(current).isEqualTo(state);
+    Eventually.value(
+        () -> api.get("/api/v1/jobs/" + id).json().get("state").asString(),
+        state::equals,
+        Duration.ofSeconds(60),
+        Duration.ofMillis(200),
+        current -> "job " + id + " is " + current + ", not " + state);
   }
 }

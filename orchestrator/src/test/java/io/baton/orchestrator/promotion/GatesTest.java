@@ -1,8 +1,13 @@
 package io.baton.orchestrator.promotion;
 
+import static io.baton.orchestrator.jobs.CheckpointSelection.BEST;
+import static io.baton.orchestrator.jobs.MetricMode.MAX;
+import static io.baton.orchestrator.jobs.MetricMode.MIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.orchestrator.jobs.CheckpointSelection;
 import io.baton.orchestrator.jobs.JobSpec;
+import io.baton.orchestrator.jobs.MetricMode;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class GatesTest {
 
-  private static JobSpec.PromotionSpec policy(String select, String metric, String mode) {
+  private static JobSpec.PromotionSpec policy(
+      CheckpointSelection select, String metric, MetricMode mode) {
     return new JobSpec.PromotionSpec(
         "e", select, metric, mode, null, null, null, null, null, null, null);
   }
@@ -26,11 +32,11 @@ class GatesTest {
   void selectsTheNewestOrTheBestTiesToTheNewer() {
     assertThat(Gates.select(CANDIDATES, policy(null, null, null)).orElseThrow().step())
         .isEqualTo(400);
-    assertThat(Gates.select(CANDIDATES, policy("best", "acc", "max")).orElseThrow().step())
+    assertThat(Gates.select(CANDIDATES, policy(BEST, "acc", MAX)).orElseThrow().step())
         .isEqualTo(300);
-    assertThat(Gates.select(CANDIDATES, policy("best", "loss", "min")).orElseThrow().step())
+    assertThat(Gates.select(CANDIDATES, policy(BEST, "loss", MIN)).orElseThrow().step())
         .isEqualTo(200);
-    assertThat(Gates.select(CANDIDATES, policy("best", "f1", "max"))).isEmpty();
+    assertThat(Gates.select(CANDIDATES, policy(BEST, "f1", MAX))).isEmpty();
     assertThat(Gates.select(List.of(), policy(null, null, null))).isEmpty();
   }
 

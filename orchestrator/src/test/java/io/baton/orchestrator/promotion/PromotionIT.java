@@ -3,6 +3,7 @@ package io.baton.orchestrator.promotion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -630,16 +630,12 @@ class PromotionIT {
   private static <T> T await(
       java.util.function.Supplier<T> read, Predicate<T> condition, Duration timeout)
       throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    T last = null;
-    while (Instant.now().isBefore(deadline)) {
-      last = read.get();
-      if (condition.test(last)) {
-        return last;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not there in " + timeout + "; last: " + last);
+    return Eventually.value(
+        read::get,
+        condition,
+        timeout,
+        Duration.ofMillis(100),
+        last -> "not there in " + timeout + "; last: " + last);
   }
 
   private String submit(JsonNode spec) {

@@ -3,13 +3,13 @@ package io.baton.orchestrator.promotion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.Eventually;
 import io.baton.orchestrator.support.OrchestratorProcess;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -162,19 +162,14 @@ class PromotionRestartIT {
       Duration timeout,
       OrchestratorProcess process)
       throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    JsonNode last = null;
-    while (Instant.now().isBefore(deadline)) {
-      Api.Response response = api.get(path);
-      if (response.status() == 200) {
-        last = response.json();
-        if (condition.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError(
-        path + " not there in " + timeout + "; last: " + last + "\n" + process.log());
+    return Eventually.value(
+        () -> {
+          Api.Response response = api.get(path);
+          return response.status() == 200 ? response.json() : null;
+        },
+        last -> last != null && condition.test(last),
+        timeout,
+        Duration.ofMillis(50),
+        last -> path + " not there in " + timeout + "; last: " + last + "\n" + process.log());
   }
 }

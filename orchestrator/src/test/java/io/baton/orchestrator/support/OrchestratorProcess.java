@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -81,20 +80,21 @@ public final class OrchestratorProcess implements AutoCloseable {
 
   /** Waits until {@code /actuator/health} says UP, or fails with the process's log. */
   public OrchestratorProcess awaitHealthy(Duration timeout) throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
     Api api = api();
-    while (Instant.now().isBefore(deadline)) {
-      assertThat(process.isAlive()).as("orchestrator alive; log:%n%s", log()).isTrue();
-      try {
-        if (api.get("/actuator/health").status() == 200) {
-          return this;
-        }
-      } catch (UncheckedIOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("not healthy within " + timeout + "; log:\n" + log());
+    Eventually.value(
+        () -> {
+          assertThat(process.isAlive()).as("orchestrator alive; log:%n%s", log()).isTrue();
+          try {
+            return api.get("/actuator/health").status() == 200;
+          } catch (UncheckedIOException notYet) {
+            return false; // not listening yet
+          }
+        },
+        Boolean::booleanValue,
+        timeout,
+        Duration.ofMillis(200),
+        no -> "not healthy within " + timeout + "; log:\n" + log());
+    return this;
   }
 
   /** Waits for the process to end by itself and returns its exit code. */

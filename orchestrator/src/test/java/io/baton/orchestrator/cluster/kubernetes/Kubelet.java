@@ -197,22 +197,11 @@ final class Kubelet {
   }
 
   static void eventually(Duration timeout, Runnable assertion) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        assertion.run();
-        return;
-      } catch (AssertionError | RuntimeException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
+    org.awaitility.Awaitility.await()
+        .atMost(timeout)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .untilAsserted(assertion::run);
   }
 }

@@ -2,6 +2,7 @@ package io.baton.orchestrator.cluster.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.orchestrator.support.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,15 +116,13 @@ class LocalProcessTest {
   }
 
   private static ProcessHandle awaitChild(ProcessHandle parent) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      var child = parent.children().findFirst();
-      if (child.isPresent()) {
-        return child.get();
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no child of " + parent.pid());
+    return Eventually.value(
+            () -> parent.children().findFirst(),
+            java.util.Optional::isPresent,
+            Duration.ofSeconds(10),
+            Duration.ofMillis(20),
+            none -> "no child of " + parent.pid())
+        .orElseThrow();
   }
 
   private LocalProcess start(List<String> command, String marker) throws Exception {

@@ -1,0 +1,156 @@
+package io.baton.orchestrator.cluster;
+
+import static io.baton.orchestrator.support.Specs.aSpec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.orchestrator.jobs.Job;
+import io.baton.orchestrator.jobs.JobLifecycle;
+import io.baton.orchestrator.jobs.JobService;
+import io.baton.orchestrator.jobs.JobState;
+import io.baton.orchestrator.scheduling.SchedulerTriggers;
+import io.baton.orchestrator.support.Api;
+import io.baton.orchestrator.support.IntegrationTest;
+import io.baton.orchestrator.support.fakes.FakeClusterBackend;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The job runner's observe → decide → act against an in-memory {@link FakeClusterBackend}: what it
+ * launches and stops, and the transitions it makes, pass by pass. Its other collaborators (jobs,
+ * lifecycle, runs, tasks) are JDBC classes, so the runner is built here on the shared embedded
+ * PostgreSQL context rather than in a pure unit test; each pass is driven by the test.
+ */
+class JobRunnerAgainstFakeBackendIT extends IntegrationTest {
+
+  private static final String NODE = "ascend-910b-0";
+
+  @LocalServerPort int port;
+  @Autowired JobService jobs;
+  @Autowired JobLifecycle lifecycle;
+  @Autowired RunRepository runs;
+  @Autowired ResumePoint resumePoint;
+  @Autowired Tasks tasks;
+  @Autowired RecoveryProperties properties;
+  @Autowired TransactionTemplate transactions;
+  @Autowired ObjectProvider<SchedulerTriggers> scheduler;
+  @Autowired StragglerWatch stragglers;
+  @Autowired Clock clock;
+  @Autowired ReconcileLoops loops;
+
+  private FakeClusterBackend backend;
+  private JobRunner runner;
+
+  @BeforeEach
+  void runnerOnTheFake() {
+    backend = new FakeClusterBackend(dataDir().resolve("fake-checkpoints"));
+    runner =
+        new JobRunner(
+            backend,
+            jobs,
+            lifecycle,
+            runs,
+            resumePoint,
+            tasks,
+            properties,
+            transactions,
+            scheduler,
+            stragglers,
+            clock,
+            loops);
+  }
+
+  @Test
+  void anAdmittedJobIsLaunchedOnItsPlacementOnceAndStarts() {
+    UUID id = admitted();
+
+    runner.reconcile(jobs.get(id));
+    runner.reconcile(jobs.get(id));
+
+    assertThat(backend.launches()).hasSize(1);
+    ClusterBackend.Launch launch = backend.launches().get(0);
+    assertThat(launch.jobId()).isEqualTo(id);
+    assertThat(launch.ranks())
+        .containsExactly(new ClusterBackend.RankPlacement(0, NODE, List.of(0, 1, 2, 3)));
+    assertThat(launch.checkpointDir()).endsWith(id.toString());
+    assertThat(jobs.get(id).state()).isEqualTo(JobState.STARTING);
+  }
+
+  @Test
+  void aRankThatExitsWithAnErrorStopsTheAttemptAndRecoversTheJob() {
+    UUID id = admitted();
+    runner.reconcile(jobs.get(id));
+    Job started = jobs.get(id);
+    backend.exit(id, started.attempt(), 0, 3);
+
+    runner.reconcile(jobs.get(id));
+
+    Job job = jobs.get(id);
+    assertThat(job.state()).isEqualTo(JobState.RECOVERING);
+    assertThat(job.reason())
+        .contains("application failure: rank 0 on " + NODE + " exited with code 3");
+    assertThat(backend.stops()).containsExactly(new FakeClusterBackend.Stop(id, started.attempt()));
+  }
+
+  @Test
+  void aRankLostWithItsMachineRecoversTheJobAsAnInfrastructureFailure() {
+    UUID id = admitted();
+    runner.reconcile(jobs.get(id));
+    backend.lose(id, jobs.get(id).attempt(), 0, "node gone");
+
+    runner.reconcile(jobs.get(id));
+
+    Job job = jobs.get(id);
+    assertThat(job.state()).isEqualTo(JobState.RECOVERING);
+    assertThat(job.reason()).contains("infrastructure failure: rank 0").contains("(node gone)");
+    assertThat(job.recovery().infraRestarts()).isEqualTo(1);
+  }
+
+  @Test
+  void ranksThatAllExitZeroSucceedTheJobAndReleaseItsChips() {
+    UUID id = admitted();
+    runner.reconcile(jobs.get(id));
+    backend.exitAll(id, jobs.get(id).attempt(), 0);
+
+    runner.reconcile(jobs.get(id));
+    assertThat(jobs.get(id).state()).isEqualTo(JobState.RUNNING);
+    runner.reconcile(jobs.get(id));
+
+    Job job = jobs.get(id);
+    assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(runs.active()).doesNotContain(id);
+    assertThat(backend.stops()).isEmpty();
+  }
+
+  @Test
+  void aCancelledJobHasItsRanksStoppedBeforeItIsCancelled() {
+    UUID id = admitted();
+    runner.reconcile(jobs.get(id));
+    int attempt = jobs.get(id).attempt();
+    new Api(port, adminToken()).post("/api/v1/jobs/" + id + "/cancel", "{}");
+    assertThat(jobs.get(id).state()).isEqualTo(JobState.CANCELLING);
+
+    runner.reconcile(jobs.get(id));
+
+    assertThat(backend.stops()).containsExactly(new FakeClusterBackend.Stop(id, attempt));
+    assertThat(backend.observe(id, attempt)).isEmpty();
+    assertThat(jobs.get(id).state()).isEqualTo(JobState.CANCELLED);
+  }
+
+  private UUID admitted() {
+    String id = new Api(port, adminToken()).submitJob(aSpec().json());
+    UUID job = UUID.fromString(id);
+    lifecycle.admit(
+        job,
+        jobs.get(job).version(),
+        List.of(new Job.Placement(NODE, List.of(0, 1, 2, 3))),
+        "test");
+    return job;
+  }
+}

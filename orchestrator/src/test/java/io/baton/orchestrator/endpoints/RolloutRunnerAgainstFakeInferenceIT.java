@@ -1,0 +1,137 @@
+package io.baton.orchestrator.endpoints;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.orchestrator.cluster.ReconcileLoops;
+import io.baton.orchestrator.persistence.RowClaims;
+import io.baton.orchestrator.pools.NodeRepository;
+import io.baton.orchestrator.pools.PoolCatalog;
+import io.baton.orchestrator.support.IntegrationTest;
+import io.baton.orchestrator.support.fakes.FakeInferenceBackend;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The rollout runner's steps against an in-memory {@link FakeInferenceBackend}: canary first, then
+ * the rest, or a roll back that stops what it started. Its other collaborators (endpoints, nodes,
+ * claims) are JDBC classes, so the runner is built here on embedded PostgreSQL, with the context's
+ * own endpoint loop switched off so that only the test drives; each step is one {@code advance}.
+ */
+@TestPropertySource(properties = "baton.endpoints.automatic=false")
+class RolloutRunnerAgainstFakeInferenceIT extends IntegrationTest {
+
+  private static final String POOL = "nvidia-h100";
+
+  @Autowired Endpoints endpoints;
+  @Autowired EndpointRepository repository;
+  @Autowired NodeRepository nodes;
+  @Autowired PoolCatalog pools;
+  @Autowired ReplicaClient client;
+  @Autowired EndpointProperties properties;
+  @Autowired RolloutLifecycle lifecycle;
+  @Autowired RowClaims claims;
+  @Autowired JsonMapper json;
+  @Autowired Clock clock;
+  @Autowired ReconcileLoops loops;
+  @Autowired TransactionTemplate transactions;
+
+  private FakeInferenceBackend backend;
+  private RolloutRunner runner;
+
+  @BeforeEach
+  void runnerOnTheFake() {
+    backend = new FakeInferenceBackend(clock);
+    runner =
+        new RolloutRunner(
+            repository,
+            backend,
+            nodes,
+            pools,
+            client,
+            properties,
+            lifecycle,
+            claims,
+            json,
+            clock,
+            loops);
+  }
+
+  @Test
+  void aReadyCanaryScalesTheRevisionOutAndAllReadyReplicasMakeItServe() {
+    String endpoint = "fake-ready-" + UUID.randomUUID().toString().substring(0, 8);
+    UUID id = promote(endpoint, 2);
+
+    assertThat(runner.advance(rollout(id))).isInstanceOf(RolloutDecision.StartCanary.class);
+    assertThat(backend.ensured()).extracting(r -> r.index()).containsExactly(0);
+    assertThat(rollout(id).state()).isEqualTo(RolloutState.CANARY);
+    assertThat(runner.advance(rollout(id))).isInstanceOf(RolloutDecision.Wait.class);
+
+    backend.ready(endpoint, 1, 0, "http://127.0.0.1:1/");
+    assertThat(runner.advance(rollout(id))).isInstanceOf(RolloutDecision.Scale.class);
+    assertThat(backend.ensured()).extracting(r -> r.index()).containsExactly(0, 1);
+    assertThat(rollout(id).state()).isEqualTo(RolloutState.SCALING);
+
+    backend.ready(endpoint, 1, 1, "http://127.0.0.1:2/");
+    assertThat(runner.advance(rollout(id))).isInstanceOf(RolloutDecision.Succeed.class);
+    assertThat(rollout(id).state()).isEqualTo(RolloutState.SUCCEEDED);
+    EndpointRepository.Row row = repository.find(endpoint).orElseThrow();
+    assertThat(row.state()).isEqualTo(EndpointState.ACTIVE);
+    assertThat(row.currentRevision()).isEqualTo(1);
+    assertThat(backend.stopped()).isEmpty();
+  }
+
+  @Test
+  void aCanaryThatExitsRollsTheRevisionBackAndStopsItsReplicas() {
+    String endpoint = "fake-failing-" + UUID.randomUUID().toString().substring(0, 8);
+    UUID id = promote(endpoint, 2);
+    runner.advance(rollout(id));
+
+    backend.fail(endpoint, 1, 0, 1);
+    RolloutDecision.Action action = runner.advance(rollout(id));
+
+    assertThat(action).isEqualTo(new RolloutDecision.RollBack("canary 0 exited with code 1"));
+    Rollout rolledBack = rollout(id);
+    assertThat(rolledBack.state()).isEqualTo(RolloutState.ROLLED_BACK);
+    assertThat(rolledBack.reason())
+        .isEqualTo("canary 0 exited with code 1; the endpoint serves nothing yet");
+    assertThat(backend.stopped()).containsExactly(new FakeInferenceBackend.Stopped(endpoint, 1, 0));
+    assertThat(backend.replicas(endpoint)).isEmpty();
+    EndpointRepository.Row row = repository.find(endpoint).orElseThrow();
+    assertThat(row.state()).isEqualTo(EndpointState.EMPTY);
+    assertThat(row.currentRevision()).isNull();
+  }
+
+  private UUID promote(String endpoint, int replicas) {
+    return transactions
+        .execute(
+            status ->
+                endpoints.promote(
+                    endpoint,
+                    POOL,
+                    replicas,
+                    "team-a",
+                    new Endpoints.NewRevision(
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        "/models/" + endpoint + ".safetensors",
+                        null,
+                        null,
+                        null),
+                    new Endpoints.RolloutPolicy(Duration.ofSeconds(60), 0.01, 0.01),
+                    "test"))
+        .orElseThrow()
+        .rolloutId();
+  }
+
+  private Rollout rollout(UUID id) {
+    return repository.rollout(id).orElseThrow();
+  }
+}
