@@ -6,25 +6,31 @@ import io.baton.orchestrator.cluster.ReconcileLoops;
 import io.baton.orchestrator.persistence.RowClaims;
 import io.baton.orchestrator.pools.NodeRepository;
 import io.baton.orchestrator.pools.PoolCatalog;
+import io.baton.orchestrator.support.Api;
 import io.baton.orchestrator.support.IntegrationTest;
+import io.baton.orchestrator.support.Rows;
+import io.baton.orchestrator.support.Specs;
 import io.baton.orchestrator.support.fakes.FakeInferenceBackend;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.TestPropertySource;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The rollout runner's steps against an in-memory {@link FakeInferenceBackend}: canary first, then
  * the rest, or a roll back that stops what it started. Its other collaborators (endpoints, nodes,
- * claims) are JDBC classes, so the runner is built here on embedded PostgreSQL, with the context's
- * own endpoint loop switched off so that only the test drives; each step is one {@code advance}.
+ * claims) are JDBC classes, so the runner is built here on the shared embedded PostgreSQL context,
+ * whose own rollout runner is stopped meanwhile so that only the test drives; each step is one
+ * {@code advance}.
  */
-@TestPropertySource(properties = "baton.endpoints.automatic=false")
 class RolloutRunnerAgainstFakeInferenceIT extends IntegrationTest {
 
   private static final String POOL = "nvidia-h100";
@@ -41,12 +47,16 @@ class RolloutRunnerAgainstFakeInferenceIT extends IntegrationTest {
   @Autowired Clock clock;
   @Autowired ReconcileLoops loops;
   @Autowired TransactionTemplate transactions;
+  @Autowired RolloutRunner contextRunner;
+  @Autowired JdbcClient jdbc;
+  @LocalServerPort int port;
 
   private FakeInferenceBackend backend;
   private RolloutRunner runner;
 
   @BeforeEach
   void runnerOnTheFake() {
+    contextRunner.stop();
     backend = new FakeInferenceBackend(clock);
     runner =
         new RolloutRunner(
@@ -61,6 +71,21 @@ class RolloutRunnerAgainstFakeInferenceIT extends IntegrationTest {
             json,
             clock,
             loops);
+  }
+
+  /** The fake's endpoints go, so that the context's runner never serves them for real. */
+  @AfterEach
+  void contextRunnerBack() {
+    for (String table : List.of("rollouts", "endpoint_revisions", "endpoints")) {
+      jdbc.sql(
+              "DELETE FROM "
+                  + table
+                  + " WHERE "
+                  + (table.equals("endpoints") ? "name" : "endpoint")
+                  + " LIKE 'fake-%'")
+          .update();
+    }
+    contextRunner.start();
   }
 
   @Test
@@ -109,6 +134,8 @@ class RolloutRunnerAgainstFakeInferenceIT extends IntegrationTest {
   }
 
   private UUID promote(String endpoint, int replicas) {
+    UUID job = UUID.fromString(new Api(port, adminToken()).submitJob(Specs.aSpec().json()));
+    UUID checkpoint = new Rows(jdbc).checkpoint(job, 100);
     return transactions
         .execute(
             status ->
@@ -118,8 +145,8 @@ class RolloutRunnerAgainstFakeInferenceIT extends IntegrationTest {
                     replicas,
                     "team-a",
                     new Endpoints.NewRevision(
-                        UUID.randomUUID(),
-                        UUID.randomUUID(),
+                        checkpoint,
+                        job,
                         UUID.randomUUID(),
                         "/models/" + endpoint + ".safetensors",
                         null,
