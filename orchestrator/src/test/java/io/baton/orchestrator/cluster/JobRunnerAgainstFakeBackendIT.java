@@ -14,6 +14,7 @@ import io.baton.orchestrator.support.fakes.FakeClusterBackend;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
@@ -44,6 +45,7 @@ class JobRunnerAgainstFakeBackendIT extends IntegrationTest {
   @Autowired Clock clock;
   @Autowired ReconcileLoops loops;
 
+  private final List<UUID> submitted = new java.util.ArrayList<>();
   private FakeClusterBackend backend;
   private JobRunner runner;
 
@@ -64,6 +66,17 @@ class JobRunnerAgainstFakeBackendIT extends IntegrationTest {
             stragglers,
             clock,
             loops);
+  }
+
+  /** Jobs a test left holding chips end cancelled, so the shared context's pool is free again. */
+  @AfterEach
+  void cancelWhatIsLeft() {
+    for (UUID id : submitted) {
+      if (!jobs.get(id).state().isTerminal()) {
+        new Api(port, adminToken()).post("/api/v1/jobs/" + id + "/cancel", "{}");
+        runner.reconcile(jobs.get(id));
+      }
+    }
   }
 
   @Test
@@ -146,6 +159,7 @@ class JobRunnerAgainstFakeBackendIT extends IntegrationTest {
   private UUID admitted() {
     String id = new Api(port, adminToken()).submitJob(aSpec().json());
     UUID job = UUID.fromString(id);
+    submitted.add(job);
     lifecycle.admit(
         job,
         jobs.get(job).version(),

@@ -330,7 +330,7 @@ class PromotionIT {
             id,
             p ->
                 "AWAITING_APPROVAL".equals(p.get("state").asString())
-                    && p.toString().contains("WAITING"));
+                    && p.toString().contains("\"verdict\":\"WAITING\""));
     assertThat(gate(waiting, "AWAITING_APPROVAL").get("verdict").asString()).isEqualTo("WAITING");
 
     // The approver is whoever calls, a maintainer of the job's team; a "by" in the body is ignored.
