@@ -2,12 +2,10 @@ package io.baton.orchestrator.dashboard;
 
 import io.baton.orchestrator.events.Event;
 import io.baton.orchestrator.events.EventAudience;
+import io.baton.orchestrator.events.EventLog;
 import io.baton.orchestrator.pools.NodeRepository;
 import io.baton.orchestrator.pools.Pool;
 import io.baton.orchestrator.pools.PoolCapacity;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -95,7 +92,7 @@ class FleetView {
             "SELECT " + EVENT_COLUMNS + " FROM events" + visible + " ORDER BY id DESC LIMIT :limit")
         .param("teams", audience.everything() ? null : audience.teams().toArray(String[]::new))
         .param("limit", limit)
-        .query((rs, n) -> event(rs))
+        .query((rs, n) -> EventLog.event(rs))
         .list();
   }
 
@@ -178,22 +175,8 @@ class FleetView {
         .param("chips", chips.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         .param("chip", chips + chip)
         .param("limit", limit)
-        .query((rs, n) -> event(rs))
+        .query((rs, n) -> EventLog.event(rs))
         .list();
-  }
-
-  private static Event event(ResultSet rs) throws SQLException {
-    return new Event(
-        rs.getLong("id"),
-        rs.getString("type"),
-        rs.getString("subject"),
-        rs.getObject("job_id", UUID.class),
-        rs.getString("from_state"),
-        rs.getString("to_state"),
-        rs.getString("reason"),
-        rs.getString("actor"),
-        rs.getObject("at", OffsetDateTime.class).toInstant(),
-        rs.getString("team"));
   }
 
   /** {@code GET /api/v1/dashboard/overview}. */

@@ -195,7 +195,8 @@ public class EventLog {
     return new FeedPosition(Long.parseLong(rs.getString("position_txid")), rs.getLong("id"));
   }
 
-  private static Event event(ResultSet rs) throws SQLException {
+  /** An event read from a row of {@code events} (its columns by name); other readers use it too. */
+  public static Event event(ResultSet rs) throws SQLException {
     return new Event(
         rs.getLong("id"),
         rs.getString("type"),
