@@ -85,7 +85,7 @@ final class ChaosBench {
     for (ChaosCampaign.Kind kind : ChaosCampaign.Kind.values()) {
       long[] ms =
           r.injections().stream()
-              .filter(i -> i.kind() == kind)
+              .filter(i -> i.kind() == kind && !i.skipped())
               .mapToLong(ChaosCampaign.Injection::recoveryMs)
               .sorted()
               .toArray();
@@ -123,7 +123,7 @@ final class ChaosBench {
     r.serverErrors().stream().limit(20).forEach(v -> out.append("    ").append(v).append('\n'));
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("benchmark", "chaos");
-    figures.put("injections", r.injections().size());
+    figures.put("injections", r.injections().stream().filter(i -> !i.skipped()).count());
     // The keys first, in its order; then ours.
     for (String key : ChaosInvariants.KEYS) {
       if (!key.equals("illegalTransitions")) {
@@ -142,8 +142,9 @@ final class ChaosBench {
             case POSTGRES_CUT -> "postgresCuts";
             case AGENT_CUT -> "agentCuts";
           },
-          r.injections().stream().filter(i -> i.kind() == kind).count());
+          r.injections().stream().filter(i -> i.kind() == kind && !i.skipped()).count());
     }
+    figures.put("skippedInjections", r.injections().stream().filter(i -> i.skipped()).count());
     figures.put("acceptedSubmissions", r.accepted());
     figures.put("promotions", r.promotions());
     figures.put("acknowledgedReports", r.ackedReports());

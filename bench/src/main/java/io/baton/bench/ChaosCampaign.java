@@ -83,7 +83,14 @@ final class ChaosCampaign {
       int promotionEvery) {}
 
   /** One injection and what became of it. */
-  record Injection(int n, Kind kind, String moment, long atMs, long recoveryMs, String outcome) {}
+  record Injection(int n, Kind kind, String moment, long atMs, long recoveryMs, String outcome) {
+    static final String SKIPPED = "skipped";
+
+    /** Whether the fault could not be set up, so nothing was injected. */
+    boolean skipped() {
+      return moment.equals(SKIPPED);
+    }
+  }
 
   record Result(
       Settings settings,
@@ -147,13 +154,28 @@ final class ChaosCampaign {
       start();
       token = Files.readString(data.resolve("admin-token")).trim();
       startEdgeAgent();
+      Instant reporting = Instant.now().plusSeconds(60);
+      while (nodeState(EDGE).filter(s -> s.equals("READY")).isEmpty()) {
+        if (Instant.now().isAfter(reporting)) {
+          throw new IllegalStateException(
+              "the edge agent's node "
+                  + EDGE
+                  + " is not READY 60 s after its start: see agent.log");
+        }
+        Thread.sleep(200);
+      }
       sampler = daemon("chaos-sampler", this::sampleLoop);
       driver = daemon("chaos-workload", this::workloadLoop);
       Instant deadline = started.plus(settings.maxDuration());
-      for (int n = 1; n <= settings.injections() && Instant.now().isBefore(deadline); n++) {
+      // Skipped injections (the fault could not be set up) are listed but do not count.
+      int counted = 0;
+      for (int n = 1; counted < settings.injections() && Instant.now().isBefore(deadline); n++) {
         Thread.sleep(settings.gapMillis() + script.nextLong(settings.gapMillis()));
         Injection injection = inject(n, pick());
         done.add(injection);
+        if (!injection.skipped()) {
+          counted++;
+        }
         log.accept(
             String.format(
                 "injection %3d at %7d ms %-18s %-13s recovered in %6d ms: %s",
@@ -284,10 +306,20 @@ final class ChaosCampaign {
     link = new ChaosAgentLink(Orchestrator.freePort(), URI.create("http://127.0.0.1:" + port));
     Path progress = work.resolve("data").resolve("nodes").resolve(EDGE).resolve("progress");
     Files.createDirectories(progress);
+    // Every failed delivery and retry in agent.log, not just the first of a run of them.
+    Path logging = work.resolve("agent-logging.properties");
+    Files.writeString(
+        logging,
+        """
+        handlers=java.util.logging.ConsoleHandler
+        java.util.logging.ConsoleHandler.level=FINE
+        io.baton.agent.report.level=FINE
+        """);
     agent =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m",
+                "-Djava.util.logging.config.file=" + logging,
                 "-jar",
                 root.resolve("agents/target/baton-agent.jar").toString(),
                 "run",
@@ -387,12 +419,23 @@ final class ChaosCampaign {
         return new Injection(n, kind, "under load", at, ms, cut + " connections terminated");
       }
       case AGENT_CUT -> {
-        // After an orchestrator restart the agent may still be backing off (the node LOST
-        // already): the cut starts once the node reports again, 90 s at most.
+        // After an orchestrator restart or an earlier cut the agent may still be backing off (up
+        // to its 30 s cap): the cut starts once the node is READY again, 90 s at most. A cut of a
+        // node that is not reporting would test nothing, so it is skipped.
         Instant reporting = Instant.now().plusSeconds(90);
-        while (nodeState(EDGE).filter(s -> !s.equals("LOST")).isEmpty()
+        while (nodeState(EDGE).filter(s -> s.equals("READY")).isEmpty()
             && Instant.now().isBefore(reporting)) {
           Thread.sleep(200);
+        }
+        java.util.Optional<String> before = nodeState(EDGE);
+        if (before.filter(s -> s.equals("READY")).isEmpty()) {
+          return new Injection(
+              n,
+              kind,
+              Injection.SKIPPED,
+              at,
+              0,
+              "node not READY for 90 s before the cut (" + before.orElse("unknown") + ")");
         }
         Instant cutAt = Instant.now();
         long t0 = System.nanoTime();
@@ -409,7 +452,7 @@ final class ChaosCampaign {
         link.heal();
         if (!lost && nodeState(EDGE).filter(s -> s.equals("LOST")).isPresent()) {
           return new Injection(
-              n, kind, "skipped", at, 0, "node LOST before the cut (agent backing off)");
+              n, kind, Injection.SKIPPED, at, 0, "node LOST before the cut (agent backing off)");
         }
         boolean back = false;
         Instant until = Instant.now().plusSeconds(60);

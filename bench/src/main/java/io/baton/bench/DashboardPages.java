@@ -7,10 +7,12 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The web dashboard's pages in a real browser (Debian's Chromium driven by Playwright; no browser
@@ -61,12 +63,37 @@ final class DashboardPages {
               + ");");
       Page page = context.newPage();
       page.setDefaultTimeout(60_000);
+      Map<String, List<Double>> calls = new TreeMap<>();
+      page.onRequestFinished(
+          request -> {
+            String url = request.url();
+            int api = url.indexOf("/api/");
+            if (api >= 0 && request.timing() != null && request.timing().responseEnd > 0) {
+              int query = url.indexOf('?', api);
+              String path = url.substring(api, query < 0 ? url.length() : query);
+              calls.computeIfAbsent(path, k -> new ArrayList<>()).add(request.timing().responseEnd);
+            }
+          });
       String base = orchestrator.base().toString();
       figures.put("overviewMsP95", timed(page, base + "/", "Overview (/)", table));
       figures.put(
           "nodesPageMsP95",
           timed(page, base + "/nodes?pool=" + DashboardBench.POOL, "Nodes (/nodes)", table));
       figures.put("jobsPageMsP95", timed(page, base + "/jobs", "Jobs (/jobs)", table));
+      // What the pages waited for: each API call's time from its start to its body's last byte.
+      calls.forEach(
+          (path, ms) -> {
+            double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            table.add(
+                new String[] {
+                  "  API " + path + " (" + sorted.length + " calls)",
+                  String.format(
+                      Locale.ROOT,
+                      "p50 %.0f ms, p95 %.0f ms",
+                      sorted[sorted.length / 2],
+                      sorted[(int) Math.ceil(sorted.length * 0.95) - 1])
+                });
+          });
     }
   }
 

@@ -178,7 +178,8 @@ class GoodputRepository {
   }
 
   /**
-   * Jobs not accounted yet that may have spent time in [{@code from}, {@code to}), filtered.
+   * Jobs not accounted yet that held chips (they have attempts) and may have spent time in [{@code
+   * from}, {@code to}), filtered.
    *
    * @param teams the teams to cover; null for every team
    */
@@ -186,20 +187,61 @@ class GoodputRepository {
     if (teams != null && teams.isEmpty()) {
       return List.of();
     }
+    StringBuilder sql = new StringBuilder("SELECT j.id FROM jobs j WHERE j.attempt > 0");
+    Map<String, Object> params = window(sql, from, to, pool, team, teams);
+    return jdbc.sql(sql.toString()).params(params).query(UUID.class).list();
+  }
+
+  /**
+   * The timelines of jobs not accounted yet that never held chips (still queued, or ended before
+   * their first admission) and may have waited in [{@code from}, {@code to}), filtered. They have
+   * no attempts, so their timeline is two instants and one narrow row each: at 100,000 queued jobs
+   * this is one query instead of the three per 500 jobs {@link #timelines} takes.
+   *
+   * @param teams the teams to cover; null for every team
+   */
+  List<JobTimeline> unaccountedWaiting(
+      Instant from, Instant to, String pool, String team, Set<String> teams) {
+    if (teams != null && teams.isEmpty()) {
+      return List.of();
+    }
     StringBuilder sql =
         new StringBuilder(
-            """
-            SELECT j.id FROM jobs j
-             WHERE NOT EXISTS (SELECT 1 FROM goodput_jobs g WHERE g.job_id = j.id)
-               AND j.created_at < :to
-               AND (j.state NOT IN %s OR j.updated_at >= :from)
-            """
-                .formatted(FINISHED));
+            "SELECT j.id, j.pool, j.team, j.state IN "
+                + FINISHED
+                + " AS finished, j.created_at, j.updated_at FROM jobs j WHERE j.attempt = 0");
+    Map<String, Object> params = window(sql, from, to, pool, team, teams);
+    return jdbc.sql(sql.toString())
+        .params(params)
+        .query(
+            (rs, n) ->
+                new JobTimeline(
+                    rs.getObject("id", UUID.class),
+                    rs.getString("pool"),
+                    rs.getString("team"),
+                    new Timeline(
+                        instant(rs, "created_at"),
+                        rs.getBoolean("finished") ? instant(rs, "updated_at") : null,
+                        List.of()),
+                    List.of()))
+        .list();
+  }
+
+  /** Appends the window and filters that {@link #unaccounted} and its waiting twin share. */
+  private static Map<String, Object> window(
+      StringBuilder sql, Instant from, Instant to, String pool, String team, Set<String> teams) {
+    sql.append(
+        """
+         AND NOT EXISTS (SELECT 1 FROM goodput_jobs g WHERE g.job_id = j.id)
+         AND j.created_at < :to
+         AND (j.state NOT IN %s OR j.updated_at >= :from)
+        """
+            .formatted(FINISHED));
     Map<String, Object> params = new HashMap<>();
     params.put("from", utc(from));
     params.put("to", utc(to));
     filters(sql, params, "j.", pool, team, teams);
-    return jdbc.sql(sql.toString()).params(params).query(UUID.class).list();
+    return params;
   }
 
   /** Finished jobs not accounted yet, oldest first. */

@@ -130,7 +130,10 @@ public class GoodputService {
                       query.from(), query.to(), query.byDay(), query.pool(), query.team(), teams);
               List<UUID> ids =
                   repository.unaccounted(windowStart, windowEnd, query.pool(), query.team(), teams);
-              List<JobTimeline> live = new ArrayList<>();
+              List<JobTimeline> live =
+                  new ArrayList<>(
+                      repository.unaccountedWaiting(
+                          windowStart, windowEnd, query.pool(), query.team(), teams));
               for (int i = 0; i < ids.size(); i += TIMELINES_PER_QUERY) {
                 live.addAll(
                     repository.timelines(

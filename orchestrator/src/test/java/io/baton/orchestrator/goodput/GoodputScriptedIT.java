@@ -117,6 +117,38 @@ class GoodputScriptedIT extends IntegrationTest {
   }
 
   @Test
+  void jobsThatNeverHeldChipsCountTheirWaitAsQueuedAndNoChipSeconds() {
+    // One job still waiting since t0, one cancelled 40 s after t0 while it waited; both in the
+    // aggregate as queued job-seconds (read without their timelines' attempt and progress queries).
+    UUID waiting = UUID.randomUUID();
+    UUID cancelled = UUID.randomUUID();
+    insertQueued(waiting, at(0));
+    insertQueued(cancelled, at(0));
+    jdbc.sql("UPDATE jobs SET state = 'CANCELLED', updated_at = :at WHERE id = :id")
+        .param("at", at(40))
+        .param("id", cancelled)
+        .update();
+    String day = t0.atOffset(ZoneOffset.UTC).toLocalDate().toString();
+    Instant asked = Instant.now();
+
+    JsonNode items =
+        admin.get("/api/v1/goodput?team=" + team + "&from=" + day + "&to=" + day).json();
+
+    assertThat(items.get("items")).hasSize(1);
+    JsonNode row = items.at("/items/0");
+    assertThat(row.at("/chipSeconds/allocated").asDouble()).isZero();
+    // The waiting job counts until midnight UTC or now, whichever is first; the cancelled one 40 s.
+    Instant dayEnd =
+        t0.atOffset(ZoneOffset.UTC)
+            .toLocalDate()
+            .plusDays(1)
+            .atStartOfDay()
+            .toInstant(ZoneOffset.UTC);
+    double upTo = (Math.min(asked.toEpochMilli(), dayEnd.toEpochMilli()) - t0.toEpochMilli()) / 1e3;
+    assertThat(row.get("queuedSeconds").asDouble()).isBetween(upTo + 40 - 1, upTo + 40 + 60);
+  }
+
+  @Test
   void anotherTeamSeesNeitherTheJobsLedgerNorItsSums() {
     script();
     String day = t0.atOffset(ZoneOffset.UTC).toLocalDate().toString();
@@ -188,6 +220,28 @@ class GoodputScriptedIT extends IntegrationTest {
     admit(440, 4);
     progress(4, 201, 445, 230, 474, 300, 544);
     update(550, "state = 'SUCCEEDED', reason = 'every rank exited 0'");
+  }
+
+  private void insertQueued(UUID id, OffsetDateTime at) {
+    jdbc.sql(
+            """
+            INSERT INTO jobs (id, name, team, pool, priority, spec, state, reason, created_at,
+                              updated_at, queued_at)
+            VALUES (:id, 'waiting', :team, :pool, 0, CAST(:spec AS jsonb), 'QUEUED', 'submitted',
+                    :at, :at, :at)
+            """)
+        .param("id", id)
+        .param("team", team)
+        // A pool no scheduler serves: the job must keep waiting whatever runs beside the test.
+        .param("pool", "goodput-nowhere")
+        .param(
+            "spec",
+            "{\"name\":\"waiting\",\"team\":\""
+                + team
+                + "\",\"pool\":\"goodput-nowhere\",\"command\":[\"true\"],\"nodes\":1,"
+                + "\"chipsPerNode\":8}")
+        .param("at", at)
+        .update();
   }
 
   private void admit(double at, int attempt) {
