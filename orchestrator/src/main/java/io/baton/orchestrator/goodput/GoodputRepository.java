@@ -193,37 +193,51 @@ class GoodputRepository {
   }
 
   /**
-   * The timelines of jobs not accounted yet that never held chips (still queued, or ended before
-   * their first admission) and may have waited in [{@code from}, {@code to}), filtered. They have
-   * no attempts, so their timeline is two instants and one narrow row each: at 100,000 queued jobs
-   * this is one query instead of the three per 500 jobs {@link #timelines} takes.
+   * What jobs not accounted yet that never held chips (still queued, or ended before their first
+   * admission) waited in [{@code from}, {@code to}), per pool, team and UTC day, filtered: the
+   * ledger's {@code queued} job-seconds of a timeline without attempts (from submission to its end,
+   * or {@code now}), summed in PostgreSQL. At 100,000 queued jobs that is one aggregate instead of
+   * 100,000 timelines read and accounted one by one (over a second per dashboard overview).
    *
    * @param teams the teams to cover; null for every team
    */
-  List<JobTimeline> unaccountedWaiting(
-      Instant from, Instant to, String pool, String team, Set<String> teams) {
+  List<Sum> unaccountedWaiting(
+      Instant from, Instant to, Instant now, String pool, String team, Set<String> teams) {
     if (teams != null && teams.isEmpty()) {
       return List.of();
     }
-    StringBuilder sql =
+    StringBuilder waits =
         new StringBuilder(
-            "SELECT j.id, j.pool, j.team, j.state IN "
-                + FINISHED
-                + " AS finished, j.created_at, j.updated_at FROM jobs j WHERE j.attempt = 0");
-    Map<String, Object> params = window(sql, from, to, pool, team, teams);
-    return jdbc.sql(sql.toString())
+            """
+            SELECT j.pool, j.team,
+                   greatest(j.created_at, :from) AT TIME ZONE 'UTC' AS s,
+                   least(CASE WHEN j.state IN %s THEN j.updated_at ELSE :now END, :to)
+                     AT TIME ZONE 'UTC' AS e
+              FROM jobs j WHERE j.attempt = 0"""
+                .formatted(FINISHED));
+    Map<String, Object> params = window(waits, from, to, pool, team, teams);
+    params.put("now", utc(now));
+    String sql =
+        """
+        WITH w AS (%s)
+        SELECT w.pool, w.team, d::date AS day,
+               sum(extract(epoch FROM least(w.e, d + interval '1 day') - greatest(w.s, d))) AS amount
+          FROM w CROSS JOIN LATERAL generate_series(date_trunc('day', w.s), w.e, interval '1 day') d
+         WHERE w.e > w.s
+         GROUP BY w.pool, w.team, d
+        HAVING sum(extract(epoch FROM least(w.e, d + interval '1 day') - greatest(w.s, d))) > 0
+        """
+            .formatted(waits);
+    return jdbc.sql(sql)
         .params(params)
         .query(
             (rs, n) ->
-                new JobTimeline(
-                    rs.getObject("id", UUID.class),
+                new Sum(
                     rs.getString("pool"),
                     rs.getString("team"),
-                    new Timeline(
-                        instant(rs, "created_at"),
-                        rs.getBoolean("finished") ? instant(rs, "updated_at") : null,
-                        List.of()),
-                    List.of()))
+                    rs.getObject("day", LocalDate.class),
+                    Ledger.Kind.QUEUED,
+                    rs.getDouble("amount")))
         .list();
   }
 

@@ -121,7 +121,11 @@ public class GoodputService {
     java.util.Set<String> teams = caller.visibleTeams();
     Instant windowStart = query.from().atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant windowEnd = query.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    record Read(List<GoodputRepository.Sum> sums, List<JobTimeline> live) {}
+    record Read(
+        List<GoodputRepository.Sum> sums,
+        List<GoodputRepository.Sum> waiting,
+        List<JobTimeline> live) {}
+    Instant now = clock.instant();
     Read read =
         snapshot.execute(
             status -> {
@@ -130,16 +134,16 @@ public class GoodputService {
                       query.from(), query.to(), query.byDay(), query.pool(), query.team(), teams);
               List<UUID> ids =
                   repository.unaccounted(windowStart, windowEnd, query.pool(), query.team(), teams);
-              List<JobTimeline> live =
-                  new ArrayList<>(
-                      repository.unaccountedWaiting(
-                          windowStart, windowEnd, query.pool(), query.team(), teams));
+              List<GoodputRepository.Sum> waiting =
+                  repository.unaccountedWaiting(
+                      windowStart, windowEnd, now, query.pool(), query.team(), teams);
+              List<JobTimeline> live = new ArrayList<>();
               for (int i = 0; i < ids.size(); i += TIMELINES_PER_QUERY) {
                 live.addAll(
                     repository.timelines(
                         ids.subList(i, Math.min(ids.size(), i + TIMELINES_PER_QUERY))));
               }
-              return new Read(sums, live);
+              return new Read(sums, waiting, live);
             });
     Map<Key, Totals> rows = new TreeMap<>();
     for (GoodputRepository.Sum sum : Objects.requireNonNull(read).sums()) {
@@ -148,7 +152,12 @@ public class GoodputService {
           Totals.of(sum.kind(), sum.amount()),
           Totals::plus);
     }
-    Instant now = clock.instant();
+    for (GoodputRepository.Sum sum : read.waiting()) {
+      rows.merge(
+          new Key(sum.pool(), sum.team(), query.byDay() ? sum.day() : null),
+          Totals.of(sum.kind(), sum.amount()),
+          Totals::plus);
+    }
     for (JobTimeline job : read.live()) {
       Ledger.Account account = Ledger.account(job.timeline(), now);
       Ledger.byDay(account.segments(), query.from(), query.to())

@@ -6,7 +6,6 @@ import io.baton.orchestrator.metrics.FleetSnapshot.GateRow;
 import io.baton.orchestrator.metrics.FleetSnapshot.JobRow;
 import io.baton.orchestrator.metrics.FleetSnapshot.Link;
 import io.baton.orchestrator.metrics.FleetSnapshot.PoolRow;
-import io.baton.orchestrator.pools.ChipHealth;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -15,6 +14,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -88,36 +88,75 @@ final class FleetExport {
         List.of(point(Math.max(0, Duration.between(readAt, now).toMillis() / 1000.0))));
   }
 
-  private static void chips(List<ChipRow> chips, List<MetricSnapshot> families) {
-    ChipHealth[] states = ChipHealth.values();
-    List<GaugeDataPointSnapshot> health = new ArrayList<>(chips.size() * states.length);
+  /**
+   * Chips in the order of their labels ({@code chip}, then {@code node}, then {@code pool}: label
+   * names sort alphabetically in a series), so that each family's points are built already sorted:
+   * a {@link MetricSnapshot} sorts its points by labels, and sorting 40,000 chips' points from node
+   * order took three quarters of a refresh at 5,000 nodes.
+   */
+  static final Comparator<ChipRow> LABEL_ORDER =
+      Comparator.comparing(ChipRow::chip)
+          .thenComparing(ChipRow::node)
+          .thenComparing(ChipRow::pool, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+  private static void chips(List<ChipRow> unsorted, List<MetricSnapshot> families) {
+    List<ChipRow> chips = new ArrayList<>(unsorted);
+    chips.sort(LABEL_ORDER);
+    List<GaugeDataPointSnapshot> health = new ArrayList<>(chips.size());
     List<GaugeDataPointSnapshot> temperature = new ArrayList<>(chips.size());
     List<GaugeDataPointSnapshot> power = new ArrayList<>(chips.size());
     List<GaugeDataPointSnapshot> used = new ArrayList<>(chips.size());
     List<GaugeDataPointSnapshot> total = new ArrayList<>(chips.size());
     List<GaugeDataPointSnapshot> utilization = new ArrayList<>(chips.size());
     List<GaugeDataPointSnapshot> links = new ArrayList<>(chips.size());
+    List<Labels> labels = new ArrayList<>(chips.size());
     for (ChipRow c : chips) {
       Labels chip = Labels.of("chip", c.chip(), "node", c.node(), "pool", c.pool());
-      for (ChipHealth state : states) {
-        health.add(
-            new GaugeDataPointSnapshot(
-                state.name().equals(c.health()) ? 1 : 0, chip.add("health", state.name()), null));
-      }
+      labels.add(chip);
       add(temperature, c.temperatureCelsius(), 1, chip);
       add(power, c.powerWatts(), 1, chip);
       add(used, c.hbmUsedMib(), MIB, chip);
       add(total, c.hbmTotalMib(), MIB, chip);
       add(utilization, c.utilizationPct(), 0.01, chip);
-      for (Link link : c.links()) {
-        links.add(
-            new GaugeDataPointSnapshot(link.up() ? 1 : 0, chip.add("link", link.name()), null));
+    }
+    // "health" and "link" sort between "chip" and "node": within each chip index, the points go
+    // by health (or link name) first, then in the chips' order.
+    for (int from = 0, to; from < chips.size(); from = to) {
+      String index = chips.get(from).chip();
+      to = from;
+      while (to < chips.size() && chips.get(to).chip().equals(index)) {
+        to++;
+      }
+      java.util.SortedSet<String> states = new java.util.TreeSet<>();
+      java.util.SortedSet<String> names = new java.util.TreeSet<>();
+      for (int i = from; i < to; i++) {
+        states.add(chips.get(i).health());
+        chips.get(i).links().forEach(l -> names.add(l.name()));
+      }
+      for (String state : states) {
+        for (int i = from; i < to; i++) {
+          if (chips.get(i).health().equals(state)) {
+            health.add(new GaugeDataPointSnapshot(1, labels.get(i).add("health", state), null));
+          }
+        }
+      }
+      for (String name : names) {
+        for (int i = from; i < to; i++) {
+          for (Link link : chips.get(i).links()) {
+            if (link.name().equals(name)) {
+              links.add(
+                  new GaugeDataPointSnapshot(
+                      link.up() ? 1 : 0, labels.get(i).add("link", name), null));
+            }
+          }
+        }
       }
     }
     families.add(
         family(
             "baton_chip_health",
-            "1 for the chip's current health (OK, WARNING, FAULT, UNKNOWN), 0 for the others",
+            "1 for the chip's current health (OK, WARNING, FAULT or UNKNOWN); one series per chip,"
+                + " so sum by (health) counts chips and {health=\"FAULT\"} == 1 lists faulty ones",
             health));
     families.add(family("baton_chip_temperature_celsius", "Chip temperature", temperature));
     families.add(family("baton_chip_power_watts", "Chip power draw", power));

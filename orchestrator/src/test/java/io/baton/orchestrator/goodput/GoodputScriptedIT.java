@@ -146,6 +146,29 @@ class GoodputScriptedIT extends IntegrationTest {
             .toInstant(ZoneOffset.UTC);
     double upTo = (Math.min(asked.toEpochMilli(), dayEnd.toEpochMilli()) - t0.toEpochMilli()) / 1e3;
     assertThat(row.get("queuedSeconds").asDouble()).isBetween(upTo + 40 - 1, upTo + 40 + 60);
+
+    // A wait across midnight UTC is split at midnight, as the ledger splits any time by day.
+    UUID overnight = UUID.randomUUID();
+    insertQueued(overnight, OffsetDateTime.parse("2024-04-30T23:00:00Z"));
+    jdbc.sql("UPDATE jobs SET state = 'CANCELLED', updated_at = :at WHERE id = :id")
+        .param("at", OffsetDateTime.parse("2024-05-01T01:30:00Z"))
+        .param("id", overnight)
+        .update();
+    JsonNode days =
+        admin
+            .get("/api/v1/goodput?team=" + team + "&from=2024-04-30&to=2024-05-01&groupBy=day")
+            .json()
+            .get("items");
+    assertThat(days).hasSize(2);
+    assertThat(days.at("/0/day").asString()).isEqualTo("2024-04-30");
+    assertThat(days.at("/0/queuedSeconds").asDouble()).isCloseTo(3600, within(0.01));
+    assertThat(days.at("/1/day").asString()).isEqualTo("2024-05-01");
+    assertThat(days.at("/1/queuedSeconds").asDouble()).isCloseTo(5400, within(0.01));
+    JsonNode window =
+        admin.get("/api/v1/goodput?team=" + team + "&from=2024-05-01&to=2024-05-01").json();
+    assertThat(window.at("/items/0/queuedSeconds").asDouble())
+        .as("only the part inside the window")
+        .isCloseTo(5400, within(0.01));
   }
 
   @Test

@@ -44,6 +44,7 @@ class FleetMetricsIT extends IntegrationTest {
   @Autowired JobService jobs;
   @Autowired JdbcClient jdbc;
   @Autowired FleetMetrics fleet;
+  @Autowired org.springframework.context.ApplicationContext context;
 
   Api api;
 
@@ -63,7 +64,9 @@ class FleetMetricsIT extends IntegrationTest {
     String chip0 = "{chip=\"0\",node=\"" + node + "\",pool=\"" + POOL + "\"}";
     String chip1 = "{chip=\"1\",node=\"" + node + "\",pool=\"" + POOL + "\"}";
     assertThat(value(scrape, "baton_chip_health", chipLabels(node, 2, "FAULT"))).hasValue(1);
-    assertThat(value(scrape, "baton_chip_health", chipLabels(node, 2, "OK"))).hasValue(0);
+    assertThat(value(scrape, "baton_chip_health", chipLabels(node, 2, "OK")))
+        .as("one series per chip: its current health")
+        .isEmpty();
     assertThat(value(scrape, "baton_chip_health", chipLabels(node, 0, "OK"))).hasValue(1);
     assertThat(value(scrape, "baton_chip_temperature_celsius", chip0)).hasValue(61);
     assertThat(value(scrape, "baton_chip_power_watts", chip0)).hasValue(90.5);
@@ -107,6 +110,53 @@ class FleetMetricsIT extends IntegrationTest {
     FleetFixture.seed(api, lifecycle, jobs, new Rows(jdbc));
     assertThat(sum(scrape(), "baton_ingest_lag_seconds_count")).isGreaterThanOrEqualTo(2);
     assertThat(scrape()).contains("baton_ingest_lag_seconds_bucket{");
+  }
+
+  @Test
+  void bothTextFormatsCarryEveryFamilyOnceAndNamedScrapesStillWork() {
+    assertThat(
+            context
+                .getBeansOfType(
+                    org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus
+                        .PrometheusScrapeEndpoint.class)
+                .values())
+        .as("the endpoint that copies the written fleet families replaces Boot's")
+        .singleElement()
+        .isInstanceOf(FleetScrapeEndpoint.class);
+    Fleet seen = FleetFixture.seed(api, lifecycle, jobs, new Rows(jdbc));
+    seen.reportNow();
+    fleet.refresh();
+
+    for (String accept :
+        List.of(
+            "text/plain;version=0.0.4;charset=utf-8",
+            "application/openmetrics-text;version=1.0.0;charset=utf-8")) {
+      Api.Response response =
+          api.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(api.base() + "/actuator/prometheus"))
+                  .header("Accept", accept)
+                  .GET());
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.header("Content-Type"))
+          .hasValueSatisfying(
+              type -> assertThat(type).startsWith(accept.substring(0, accept.indexOf(';'))));
+      String body = response.body();
+      List<String> types = body.lines().filter(l -> l.startsWith("# TYPE ")).toList();
+      assertThat(types).as("each family once (%s)", accept).doesNotHaveDuplicates();
+      assertThat(types)
+          .anyMatch(l -> l.startsWith("# TYPE baton_chip_health "))
+          .anyMatch(l -> l.startsWith("# TYPE baton_fleet_metrics_age_seconds "))
+          .anyMatch(l -> l.startsWith("# TYPE jvm_memory_used_bytes "));
+      assertThat(value(body, "baton_chip_health", chipLabels(seen.node(), 2, "FAULT"))).hasValue(1);
+      if (accept.startsWith("application/openmetrics-text")) {
+        assertThat(body).endsWith("# EOF\n");
+        assertThat(body.split("# EOF", -1)).as("one end line").hasSize(2);
+      }
+    }
+    String named = api.get("/actuator/prometheus?includedNames=baton_pool_chips").body();
+    assertThat(named.lines().filter(l -> l.startsWith("# TYPE ")))
+        .containsExactly("# TYPE baton_pool_chips gauge");
   }
 
   private String scrape() {
