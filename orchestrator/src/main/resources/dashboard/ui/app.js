@@ -98,13 +98,13 @@ async function route() {
     path, navigate, live, me: null, config: null, resetMe: loggedOut,
   };
   try {
-    ctx.config = await loadConfig();
+    if (page !== login && !token()) {
+      navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replaceState: true });
+      return;
+    }
+    // The login configuration and the caller are independent reads: ask for both at once.
+    [ctx.config, ctx.me] = await Promise.all([loadConfig(), page !== login ? whoAmI() : null]);
     if (page !== login) {
-      if (!token()) {
-        navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replaceState: true });
-        return;
-      }
-      ctx.me = await whoAmI();
       live.start();
     }
     replace(main);

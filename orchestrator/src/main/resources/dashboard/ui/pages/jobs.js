@@ -11,6 +11,9 @@ export async function render(ctx) {
   const filters = { state: ctx.query.get('state') || '', team: ctx.query.get('team') || '', pool: ctx.query.get('pool') || '' };
   const cursors = [];
   let cursor = null;
+  // The pools (for the filter) and the first page are read at once.
+  const first = api(`/api/v1/jobs${query({ ...filters, limit: LIMIT })}`);
+  first.catch(() => {});
   const pools = (await api('/api/v1/pools?limit=100')).items.map((p) => p.name);
 
   const select = (id, label, options, value) => h('div', { class: 'field' },
@@ -34,9 +37,9 @@ export async function render(ctx) {
   const pageInfo = h('span', { class: 'page-info' });
   replace(main, h('h1', {}, 'Jobs'), form, list, h('nav', { class: 'pager', 'aria-label': 'Pages of jobs' }, prev, pageInfo, next));
 
-  async function load() {
+  async function load(early) {
     try {
-      const page = await api(`/api/v1/jobs${query({ ...filters, limit: LIMIT, cursor })}`);
+      const page = await (early || api(`/api/v1/jobs${query({ ...filters, limit: LIMIT, cursor })}`));
       const rows = page.items.map((j) => h('tr', { 'data-job': j.id },
         h('td', {}, h('a', { href: `/jobs/${j.id}` }, j.spec.name)),
         h('td', {}, j.spec.team),
@@ -58,7 +61,7 @@ export async function render(ctx) {
       replace(list, errorBox(e));
     }
   }
-  await load();
+  await load(first);
   const refresh = debounce(() => { if (cursors.length === 0) load(); }, 500);
   return live.subscribe((event) => { if (event.type.startsWith('job.')) refresh(); });
 }

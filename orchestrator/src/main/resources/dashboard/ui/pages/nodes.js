@@ -8,8 +8,14 @@ const STATE = { N: 'NEW', R: 'READY', L: 'LOST' };
 
 export async function render(ctx) {
   const { main, navigate, live } = ctx;
+  // With a pool in the URL, its chips are read while the pool list is.
+  const named = ctx.query.get('pool');
+  const early = named ? api(`/api/v1/dashboard/pools/${encodeURIComponent(named)}/chips`) : null;
+  if (early) {
+    early.catch(() => {});
+  }
   const pools = (await api('/api/v1/pools?limit=100')).items.map((p) => p.name);
-  const pool = ctx.query.get('pool') || pools[0];
+  const pool = named || pools[0];
   const problemsOnly = ctx.query.get('problems') === '1';
   const wanted = ctx.query.get('node');
   let page = 0;
@@ -137,9 +143,9 @@ export async function render(ctx) {
     }
   });
 
-  async function load() {
+  async function load(first) {
     try {
-      data = await api(`/api/v1/dashboard/pools/${encodeURIComponent(pool)}/chips`);
+      data = await (first || api(`/api/v1/dashboard/pools/${encodeURIComponent(pool)}/chips`));
       const all = data.nodes.map((_, i) => i);
       rows = problemsOnly ? all.filter(problem) : all;
       const counts = { O: 0, W: 0, F: 0, U: 0 };
@@ -157,8 +163,8 @@ export async function render(ctx) {
       replace(grid, errorBox(e));
     }
   }
-  await load();
-  const refresh = debounce(load, 1000);
+  await load(early);
+  const refresh = debounce(() => load(), 1000);
   return live.subscribe((event) => {
     if (event.type.startsWith('chip.') || event.type.startsWith('node.')) refresh();
   });

@@ -25,7 +25,11 @@ class DashboardPages {
   DashboardPages(DashboardLogin login) {
     this.login = login;
     try (InputStream in = new ClassPathResource("dashboard/index.html").getInputStream()) {
-      this.shell = in.readAllBytes();
+      // The shell names the modules by their versioned, cached URLs (DashboardAssets).
+      this.shell =
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .replace("\"/ui/", "\"" + DashboardAssets.VERSIONED)
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("the dashboard's shell is missing from the build", e);
     }

@@ -173,6 +173,7 @@ class AuthorizationMatrixIT extends IntegrationTest {
             "GET /login",
             "GET /login/callback",
             "GET /ui/**",
+            "GET /ui/v/**",
             "GET /webjars/**",
             "GET /api/v1/dashboard/config")) {
       MATRIX.put(route, PUBLIC);
@@ -320,11 +321,19 @@ class AuthorizationMatrixIT extends IntegrationTest {
     final String promotion;
     final String endpoint = "matrix-" + UUID.randomUUID().toString().substring(0, 8);
 
+    /** The versioned prefix the dashboard's shell loads its modules from. */
+    final String modules;
+
     /** A subscription of team A; replaced when a route deletes it (teams have a cap). */
     String webhook;
 
     Fixtures(Api admin) {
       this.admin = admin;
+      java.util.regex.Matcher shell =
+          java.util.regex.Pattern.compile("src=\"(/ui/v/[0-9a-f]+/)app.js\"")
+              .matcher(admin.as(null).get("/").body());
+      assertThat(shell.find()).as("the shell names its versioned modules").isTrue();
+      this.modules = shell.group(1);
       this.job = newJob();
       this.webhook = newWebhook();
       OffsetDateTime now = OffsetDateTime.now();
@@ -417,6 +426,7 @@ class AuthorizationMatrixIT extends IntegrationTest {
     String concrete =
         path.replace("/swagger-ui/*swagger-initializer.js", "/swagger-ui/swagger-initializer.js")
             .replace("/swagger-ui/**", "/swagger-ui/index.html")
+            .replace("/ui/v/**", f.modules + "app.js")
             .replace("/ui/**", "/ui/app.js")
             .replace("/webjars/**", "/webjars/uplot/1.6.30/dist/uPlot.esm.js")
             .replace("/dashboard/nodes/{name}/", "/dashboard/nodes/ascend-910b-0/")

@@ -373,9 +373,16 @@ class DashboardBrowserIT {
     assertThat(shell.status()).isEqualTo(200);
     assertThat(shell.header("Content-Type"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
-    assertThat(shell.body())
-        .contains("<script type=\"module\" src=\"/ui/app.js\">")
-        .doesNotContain("<script>");
+    java.util.regex.Matcher module =
+        java.util.regex.Pattern.compile("<script type=\"module\" src=\"(/ui/v/[0-9a-f]+/)app.js\">")
+            .matcher(shell.body());
+    assertThat(module.find()).as("the shell loads the modules from versioned URLs").isTrue();
+    assertThat(shell.body()).doesNotContain("<script>");
+    Api.Response versioned = anonymous.get(module.group(1) + "pages/jobs.js");
+    assertThat(versioned.status()).isEqualTo(200);
+    assertThat(versioned.header("Cache-Control"))
+        .hasValueSatisfying(v -> assertThat(v).contains("max-age=31536000").contains("immutable"));
+    anonymous.get("/ui/v/000000000000/app.js").problem(404, "not-found");
     assertThat(shell.header("Content-Security-Policy"))
         .hasValueSatisfying(
             csp ->
