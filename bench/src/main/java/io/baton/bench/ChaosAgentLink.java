@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,6 +42,7 @@ final class ChaosAgentLink implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<ChaosInvariants.AckedReport> acked = new ArrayList<>();
   private HttpServer server;
+  private ExecutorService executor;
 
   ChaosAgentLink(int port, URI target) throws IOException {
     this.port = port;
@@ -60,6 +62,9 @@ final class ChaosAgentLink implements AutoCloseable {
     if (server != null) {
       server.stop(0);
       server = null;
+      // The server's threads: left running, each heal's pool would outlive the campaign.
+      executor.shutdownNow();
+      executor = null;
     }
   }
 
@@ -73,9 +78,18 @@ final class ChaosAgentLink implements AutoCloseable {
         HttpServer s =
             HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         s.createContext("/", this::relay);
-        s.setExecutor(Executors.newFixedThreadPool(4));
+        ExecutorService threads =
+            Executors.newFixedThreadPool(
+                4,
+                r -> {
+                  Thread t = new Thread(r, "chaos-agent-link");
+                  t.setDaemon(true);
+                  return t;
+                });
+        s.setExecutor(threads);
         s.start();
         server = s;
+        executor = threads;
         return;
       } catch (BindException e) {
         last = e;
