@@ -106,6 +106,17 @@ final class DashboardPages {
     for (int i = 0; i < LOADS; i++) {
       ms[i] = load(page, url);
     }
+    // Where the last load's time went, as the browser saw it (ms from the navigation's start).
+    Object timeline =
+        page.evaluate(
+            "() => { const n = performance.getEntriesByType('navigation')[0];"
+                + " const r = performance.getEntriesByType('resource').map(e => `${e.name"
+                + ".replace(location.origin, '').split('?')[0]} ${Math.round(e.startTime)}"
+                + "-${Math.round(e.responseEnd)}${e.transferSize === 0 ? ' (cache)' : ''}`);"
+                + " return `shell ${Math.round(n.responseEnd)}, DOM ready"
+                + " ${Math.round(n.domContentLoadedEventEnd)}, load ${Math.round(n.loadEventEnd)},"
+                + " now ${Math.round(performance.now())}; ` + r.join(', '); }");
+    table.add(new String[] {"  " + what + ": last load", String.valueOf(timeline)});
     Arrays.sort(ms);
     long p50 = ms[LOADS / 2];
     long p95 = ms[(int) Math.ceil(LOADS * 0.95) - 1];

@@ -44,13 +44,17 @@ export async function render(ctx) {
   let data = null;
   let rows = [];
 
+  // Isolations by node, built once per load: a page draws 2,000 chips.
+  let isolationsByNode = new Map();
+
   function isolation(node, chip) {
-    return data.isolations.find((i) => i.node === node && (i.chip === chip || i.chip === -1));
+    const list = isolationsByNode.get(node);
+    return list && list.find((i) => i.chip === chip || i.chip === -1);
   }
 
   function problem(i) {
     const name = data.nodes[i];
-    return data.states[i] !== 'R' || /[^O]/.test(data.health[i]) || data.isolations.some((x) => x.node === name);
+    return data.states[i] !== 'R' || /[^O]/.test(data.health[i]) || isolationsByNode.has(name);
   }
 
   async function showChip(node, chip) {
@@ -77,29 +81,51 @@ export async function render(ctx) {
     }
   }
 
+  // One prototype cell per look (health, isolated, held), cloned for each chip: cloning is several
+  // times cheaper than building each cell's elements; clicks are handled once, on the grid.
+  const prototypes = new Map();
+
+  function prototype(code, iso) {
+    const key = `${code}${iso ? (iso.held ? 'H' : 'I') : ''}`;
+    let cellProto = prototypes.get(key);
+    if (!cellProto) {
+      const k = HEALTH[code] || HEALTH.U;
+      cellProto = h('td', {}, h('button', {
+        type: 'button',
+        class: `chip h-${code}${iso ? ' iso' : ''}${iso && iso.held ? ' held' : ''}`,
+        tabindex: '-1',
+      }, h('span', { 'aria-hidden': 'true' }, iso ? (iso.held ? 'H' : '⊘') : k.glyph)));
+      prototypes.set(key, cellProto);
+    }
+    return cellProto;
+  }
+
   function cell(name, i, code, chip) {
     const iso = isolation(name, chip);
     const k = HEALTH[code] || HEALTH.U;
     const label = `${name} chip ${chip}: ${k.word}${iso ? (iso.held ? ', isolated and held' : ', isolated') : ''}`;
-    const glyph = iso ? (iso.held ? 'H' : '⊘') : k.glyph;
-    return h('td', {}, h('button', {
-      type: 'button',
-      class: `chip h-${code}${iso ? ' iso' : ''}${iso && iso.held ? ' held' : ''}`,
-      'aria-label': label,
-      title: label,
-      tabindex: '-1',
-      'data-node': name,
-      'data-chip': chip,
-      onclick: () => showChip(name, chip),
-    }, h('span', { 'aria-hidden': 'true' }, glyph)));
+    const td = prototype(code, iso).cloneNode(true);
+    const button = td.firstChild;
+    button.setAttribute('aria-label', label);
+    button.title = label;
+    button.dataset.node = name;
+    button.dataset.chip = chip;
+    return td;
   }
+
+  grid.addEventListener('click', (e) => {
+    const button = e.target.closest('button.chip');
+    if (button) {
+      showChip(button.dataset.node, Number(button.dataset.chip));
+    }
+  });
 
   function draw() {
     const shown = rows.slice(page * PAGE, (page + 1) * PAGE);
     const width = Math.max(1, ...shown.map((i) => data.health[i].length));
     const body = shown.map((i) => {
       const name = data.nodes[i];
-      const nodeIso = data.isolations.find((x) => x.node === name && x.chip === -1);
+      const nodeIso = (isolationsByNode.get(name) || []).find((x) => x.chip === -1);
       return h('tr', { 'data-node': name },
         h('th', { scope: 'row' }, name, ' ', h('span', { class: `node-state n-${data.states[i]}` }, STATE[data.states[i]] || data.states[i]),
           nodeIso ? h('span', { class: 'iso-note' }, nodeIso.held ? ' node isolated, held' : ' node isolated') : null),
@@ -146,6 +172,13 @@ export async function render(ctx) {
   async function load(first) {
     try {
       data = await (first || api(`/api/v1/dashboard/pools/${encodeURIComponent(pool)}/chips`));
+      isolationsByNode = new Map();
+      data.isolations.forEach((x) => {
+        if (!isolationsByNode.has(x.node)) {
+          isolationsByNode.set(x.node, []);
+        }
+        isolationsByNode.get(x.node).push(x);
+      });
       const all = data.nodes.map((_, i) => i);
       rows = problemsOnly ? all.filter(problem) : all;
       const counts = { O: 0, W: 0, F: 0, U: 0 };

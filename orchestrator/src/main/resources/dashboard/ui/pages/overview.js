@@ -1,22 +1,7 @@
 // Overview: per pool, chips by health, chips in use, queue, running and recovering jobs,
 // isolations and yesterday-to-now goodput; the newest events.
-import { api, query } from '../api.js';
+import { api } from '../api.js';
 import { h, replace, timeEl, num, debounce, errorBox, table } from '../dom.js';
-
-function day(offset) {
-  return new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
-}
-
-function goodputByPool(items) {
-  const byPool = {};
-  items.forEach((i) => {
-    const p = byPool[i.pool] || { allocated: 0, productive: 0 };
-    p.allocated += i.chipSeconds.allocated;
-    p.productive += i.chipSeconds.productive;
-    byPool[i.pool] = p;
-  });
-  return byPool;
-}
 
 export async function render(ctx) {
   const { main, live } = ctx;
@@ -26,15 +11,13 @@ export async function render(ctx) {
 
   async function load() {
     try {
-      const [overview, goodput] = await Promise.all([
-        api('/api/v1/dashboard/overview?events=20'),
-        api(`/api/v1/goodput${query({ from: day(-1), to: day(0) })}`),
-      ]);
-      const gp = goodputByPool(goodput.items);
+      // One answer: the pools, their goodput since yesterday (the ledger, read at most 30 s ago)
+      // and the newest events.
+      const overview = await api('/api/v1/dashboard/overview?events=20');
       replace(pools, overview.pools.map((p) => {
         const c = p.capacity;
         const ok = c.chipsTotal - c.chipsWarning - c.chipsFault - c.chipsUnknown;
-        const g = gp[p.name];
+        const g = p.goodput;
         const share = g && g.allocated > 0 ? `${num((100 * g.productive) / g.allocated)} % productive of ${num(g.allocated / 3600, 2)} chip-hours` : 'no chip time';
         return h('article', { class: 'card', 'aria-labelledby': `pool-${p.name}`, 'data-pool': p.name },
           h('h2', { id: `pool-${p.name}` }, h('a', { href: `/nodes?pool=${encodeURIComponent(p.name)}` }, p.name), h('span', { class: 'role' }, ` ${p.role.toLowerCase()} · ${p.accelerator}`)),

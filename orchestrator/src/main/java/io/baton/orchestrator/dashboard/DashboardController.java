@@ -26,11 +26,14 @@ class DashboardController {
   private final DashboardLogin login;
   private final FleetView fleet;
   private final PoolCatalog pools;
+  private final OverviewGoodput goodput;
 
-  DashboardController(DashboardLogin login, FleetView fleet, PoolCatalog pools) {
+  DashboardController(
+      DashboardLogin login, FleetView fleet, PoolCatalog pools, OverviewGoodput goodput) {
     this.login = login;
     this.fleet = fleet;
     this.pools = pools;
+    this.goodput = goodput;
   }
 
   /** Public: how the browser logs in (token, or the OIDC issuer's endpoints and client id). */
@@ -52,15 +55,19 @@ class DashboardController {
   }
 
   /**
-   * Every pool with its capacity, chips held by jobs, and the caller's teams' jobs by state; and
-   * the newest events the caller may see.
+   * Every pool with its capacity, chips held by jobs, the caller's teams' jobs by state and their
+   * chip-seconds since yesterday; and the newest events the caller may see.
    */
   @GetMapping("/api/v1/dashboard/overview")
   FleetView.Overview overview(
       @AuthenticationPrincipal Caller caller,
       @RequestParam(defaultValue = "20") @Min(1) @Max(100) int events) {
     return fleet.overview(
-        pools.all(), caller.visibleTeams(), new EventAudience(caller.visibleTeams()), events);
+        pools.all(),
+        caller.visibleTeams(),
+        new EventAudience(caller.visibleTeams()),
+        events,
+        goodput.byPool(caller));
   }
 
   /** Every chip of every node of a pool, by health, as one compact answer. */

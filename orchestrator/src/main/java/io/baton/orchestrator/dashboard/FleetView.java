@@ -40,7 +40,11 @@ class FleetView {
   }
 
   Overview overview(
-      Collection<Pool> pools, Set<String> teams, EventAudience audience, int eventLimit) {
+      Collection<Pool> pools,
+      Set<String> teams,
+      EventAudience audience,
+      int eventLimit,
+      Map<String, ChipSeconds> goodput) {
     Map<String, Integer> inUse = new HashMap<>();
     jdbc.sql(
             """
@@ -77,7 +81,8 @@ class FleetView {
               pool.accelerator(),
               nodes.capacity(pool.name()),
               inUse.getOrDefault(pool.name(), 0),
-              byState));
+              byState,
+              goodput.getOrDefault(pool.name(), ChipSeconds.NONE)));
     }
     return new Overview(items, recentEvents(audience, eventLimit));
   }
@@ -188,6 +193,7 @@ class FleetView {
    * @param capacity its nodes and chips by state and health, isolations included
    * @param chipsInUse chips held by jobs of every team (the fleet is no team's secret)
    * @param jobs the caller's teams' jobs in the pool that wait or hold chips, by state
+   * @param goodput the caller's teams' chip-seconds in the pool since yesterday's start (UTC)
    */
   record PoolOverview(
       String name,
@@ -195,7 +201,18 @@ class FleetView {
       String accelerator,
       PoolCapacity capacity,
       int chipsInUse,
-      Map<String, Integer> jobs) {}
+      Map<String, Integer> jobs,
+      ChipSeconds goodput) {}
+
+  /**
+   * Where the chip-seconds of the caller's teams' jobs in a pool went from yesterday's start (UTC)
+   * until now, as the goodput ledger counts them (read at most {@link OverviewGoodput#MAX_AGE}
+   * ago).
+   */
+  record ChipSeconds(
+      double allocated, double productive, double redone, double recovery, double stalled) {
+    static final ChipSeconds NONE = new ChipSeconds(0, 0, 0, 0, 0);
+  }
 
   /**
    * A pool's chips, compact: node {@code i} is {@code nodes[i]}, its state the {@code i}-th letter
