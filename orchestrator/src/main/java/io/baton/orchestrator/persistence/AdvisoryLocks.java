@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * which hold no connection between steps.
  */
 @Component
-public class AdvisoryLocks {
+class AdvisoryLocks {
 
   private static final Logger log = LoggerFactory.getLogger(AdvisoryLocks.class);
 
