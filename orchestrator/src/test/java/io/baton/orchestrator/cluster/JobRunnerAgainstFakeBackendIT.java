@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -52,6 +53,7 @@ class JobRunnerAgainstFakeBackendIT extends IntegrationTest {
   @Autowired Clock clock;
   @Autowired ReconcileLoops loops;
   @Autowired LeaseRepository leases;
+  @Autowired JdbcClient jdbc;
 
   private final List<UUID> submitted = new java.util.ArrayList<>();
   private FakeClusterBackend backend;
@@ -173,6 +175,7 @@ class JobRunnerAgainstFakeBackendIT extends IntegrationTest {
     UUID first = admitted();
     UUID second = admitted();
     String lease = "runner-test-" + UUID.randomUUID();
+    jdbc.sql("INSERT INTO leases (name) VALUES (:name)").param("name", lease).update();
     Fence fence = new Fence(lease, "a", leases.acquire(lease, "a", TERM).orElseThrow());
     List<UUID> mine = List.of(first, second);
     backend.onLaunch(
