@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (one indexed read per request). {@code lastUsedAt} is written at most once a minute.
  */
 @Service
-public class ApiTokens {
+class ApiTokens {
 
   /** Prefix of API tokens, so secret scanners and people can tell them apart. */
   public static final String PREFIX = "bpat_";

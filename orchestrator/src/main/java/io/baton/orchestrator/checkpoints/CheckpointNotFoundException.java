@@ -4,7 +4,7 @@ import io.baton.orchestrator.problems.NotFoundException;
 import java.util.UUID;
 
 /** No checkpoint has this id. */
-public class CheckpointNotFoundException extends NotFoundException {
+class CheckpointNotFoundException extends NotFoundException {
 
   public CheckpointNotFoundException(UUID id) {
     super("checkpoint", id.toString());

@@ -13,5 +13,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retentionInterval how often retention looks at jobs with more checkpoints than that
  */
 @ConfigurationProperties("baton.checkpoints")
-public record CheckpointProperties(
+record CheckpointProperties(
     @DefaultValue("3") int keepLast, @DefaultValue("30s") Duration retentionInterval) {}

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The {@code checkpoints} table, with each file located through the backend. */
 @Repository
-public class CheckpointRepository {
+class CheckpointRepository {
 
   private static final String SELECT =
       """

@@ -14,7 +14,7 @@ import java.util.UUID;
  * one the next attempt resumes from).
  */
 @Decision
-public final class Retention {
+final class Retention {
 
   private Retention() {}
 

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     or {@code kubernetes}
  */
 @ConfigurationProperties("baton.cluster")
-public record ClusterProperties(@DefaultValue("local") Backend backend) {
+record ClusterProperties(@DefaultValue("local") Backend backend) {
 
   /** The backends Baton has. */
   public enum Backend {

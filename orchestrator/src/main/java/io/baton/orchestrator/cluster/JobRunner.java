@@ -5,6 +5,7 @@ import io.baton.orchestrator.jobs.Job;
 import io.baton.orchestrator.jobs.JobLifecycle;
 import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.jobs.JobState;
+import io.baton.orchestrator.leadership.LeaseLost;
 import io.baton.orchestrator.scheduling.SchedulerTick;
 import io.baton.orchestrator.scheduling.SchedulerTriggers;
 import java.time.Clock;
@@ -29,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * baton.recovery.reconcile-interval} and at once when a job is admitted.
  */
 @Component
-public class JobRunner implements SmartLifecycle {
+class JobRunner implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   static final String ACTOR = "runner";
@@ -95,6 +96,8 @@ public class JobRunner implements SmartLifecycle {
         reconcile(jobs.get(id));
       } catch (ClusterUnavailableException e) {
         log.debug("Job {} left as it is while the backend cannot tell: {}", id, e.getMessage());
+      } catch (LeaseLost e) {
+        throw e; // another replica leads now: this pass acts on nothing more
       } catch (RuntimeException e) {
         log.warn("Reconciling job {} failed; retrying next round: {}", id, e.toString());
       }

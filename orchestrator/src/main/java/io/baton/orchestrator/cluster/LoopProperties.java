@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     under {@code spring.datasource.hikari.maximum-pool-size}.
  */
 @ConfigurationProperties("baton.loops")
-public record LoopProperties(@DefaultValue("4") int drivers) {
+record LoopProperties(@DefaultValue("4") int drivers) {
 
   static final int DEFAULT_DRIVERS = 4;
 

@@ -1,8 +1,10 @@
 package io.baton.orchestrator.cluster;
 
 import io.baton.orchestrator.jobs.Job;
+import io.baton.orchestrator.jobs.JobUpdates;
 import io.baton.orchestrator.pools.ChipHealth;
 import io.baton.orchestrator.pools.ChipHealthSummary;
+import io.baton.orchestrator.scheduling.Allocations;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,7 +21,15 @@ class RunRepository {
 
   private final JdbcClient jdbc;
 
-  RunRepository(JdbcClient jdbc) {
+  private final Allocations allocations;
+  private final JobUpdates jobUpdates;
+  private final FaultFindings findings;
+
+  RunRepository(
+      JdbcClient jdbc, Allocations allocations, JobUpdates jobUpdates, FaultFindings findings) {
+    this.allocations = allocations;
+    this.jobUpdates = jobUpdates;
+    this.findings = findings;
     this.jdbc = jdbc;
   }
 
@@ -129,24 +139,14 @@ class RunRepository {
 
   record Checkpoint(long step, String path, String sha256, Long sizeBytes) {}
 
+  /** Frees the chips the job holds (the scheduling feature's allocations). */
   void release(UUID job) {
-    jdbc.sql("DELETE FROM allocations WHERE job_id = :job").param("job", job).update();
+    allocations.release(job);
   }
 
+  /** Adds nodes the job's next placements must avoid (the jobs feature writes it). */
   void exclude(UUID job, List<String> nodes) {
-    if (nodes.isEmpty()) {
-      return;
-    }
-    jdbc.sql(
-            """
-            UPDATE jobs
-               SET excluded_nodes =
-                   ARRAY(SELECT DISTINCT unnest(excluded_nodes || string_to_array(:nodes, ',')))
-             WHERE id = :job
-            """)
-        .param("nodes", String.join(",", nodes))
-        .param("job", job)
-        .update();
+    jobUpdates.exclude(job, nodes);
   }
 
   /** Each rank's newest {@code window} steps of the attempt that carry {@code computeMs}. */
@@ -208,23 +208,11 @@ class RunRepository {
 
   /**
    * Records one of Baton's own findings as a fault policy occurrence for the fault responder to
-   * judge ({@code isolation.FaultResponder}): {@code straggler} on a chip, {@code hang} on a node
-   * ({@code chip} -1).
+   * judge: {@code straggler} on a chip, {@code hang} on a node ({@code chip} -1).
    */
   void recordFinding(
       String node, int chip, String signal, UUID job, int attempt, java.time.Instant at) {
-    jdbc.sql(
-            """
-            INSERT INTO fault_occurrences (node, chip, signal, at, judged, job_id, attempt)
-            VALUES (:node, :chip, :signal, :at, false, :job, :attempt)
-            """)
-        .param("node", node)
-        .param("chip", chip)
-        .param("signal", signal)
-        .param("at", java.sql.Timestamp.from(at))
-        .param("job", job)
-        .param("attempt", attempt)
-        .update();
+    findings.record(node, chip, signal, job, attempt, at);
   }
 
   /** The step of the job's newest reported checkpoint; null for none. */

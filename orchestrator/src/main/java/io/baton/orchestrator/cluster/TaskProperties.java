@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts how often a task that failed is started again before its failure is final
  */
 @ConfigurationProperties("baton.tasks")
-public record TaskProperties(
+record TaskProperties(
     @DefaultValue("4") int threads,
     @DefaultValue("256") int queue,
     @DefaultValue("3") int maxAttempts) {}

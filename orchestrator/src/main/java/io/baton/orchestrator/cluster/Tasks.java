@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * slow hashing never holds the loop that decides every other job.
  */
 @Component
-public class Tasks implements SmartLifecycle {
+class Tasks implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(Tasks.class);
 

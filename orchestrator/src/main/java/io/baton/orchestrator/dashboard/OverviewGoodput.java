@@ -2,7 +2,6 @@ package io.baton.orchestrator.dashboard;
 
 import io.baton.orchestrator.dashboard.FleetView.ChipSeconds;
 import io.baton.orchestrator.goodput.GoodputService;
-import io.baton.orchestrator.goodput.Ledger.Totals;
 import io.baton.orchestrator.security.Caller;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,7 +64,7 @@ class OverviewGoodput {
     return byPool;
   }
 
-  private static ChipSeconds chipSeconds(Totals t) {
+  private static ChipSeconds chipSeconds(GoodputService.PoolChipSeconds t) {
     return new ChipSeconds(t.allocated(), t.productive(), t.redone(), t.recovery(), t.stalled());
   }
 }

@@ -3,7 +3,7 @@ package io.baton.orchestrator.endpoints;
 import io.baton.orchestrator.problems.NotFoundException;
 
 /** No endpoint (or no such revision of it). */
-public class EndpointNotFoundException extends NotFoundException {
+class EndpointNotFoundException extends NotFoundException {
 
   EndpointNotFoundException(String name) {
     super("endpoint", "name", name);

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The {@code endpoints}, {@code endpoint_revisions} and {@code rollouts} tables. */
 @Repository
-public class EndpointRepository {
+class EndpointRepository {
 
   private static final String ROLLOUT_COLUMNS =
       "id, endpoint, revision, from_revision, kind, promotion_id, state, reason, evidence::text AS"

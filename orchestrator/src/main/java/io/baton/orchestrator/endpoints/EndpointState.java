@@ -4,7 +4,7 @@ package io.baton.orchestrator.endpoints;
  * An endpoint's state: {@code EMPTY} (nothing promoted yet), {@code ACTIVE} or {@code ROLLING_OUT}.
  * The constant names are the JSON and stored values.
  */
-public enum EndpointState {
+enum EndpointState {
   EMPTY,
   ACTIVE,
   ROLLING_OUT

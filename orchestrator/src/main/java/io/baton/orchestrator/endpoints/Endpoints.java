@@ -269,6 +269,11 @@ public class Endpoints {
     return repository.page(afterName, teams, limit).stream().map(this::view).toList();
   }
 
+  /** The pool the endpoint serves on; empty when there is no such endpoint. */
+  public Optional<String> pool(String name) {
+    return repository.find(name).map(EndpointRepository.Row::pool);
+  }
+
   /** The team that owns the endpoint; empty when there is no such endpoint or it has no owner. */
   public Optional<String> owner(String name) {
     return repository.find(name).map(EndpointRepository.Row::team);

@@ -10,7 +10,7 @@ import java.util.Set;
  * then the node with the most free chips, then the lowest name and chip.
  */
 @Decision
-public final class ReplicaPlacement {
+final class ReplicaPlacement {
 
   private ReplicaPlacement() {}
 

@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
  * @param served the periods it was the endpoint's current revision, oldest first; {@code until}
  *     null while it serves
  */
-public record Revision(
+record Revision(
     String endpoint,
     int revision,
     UUID checkpointId,

@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * one) takes the next step from the persisted state.
  */
 @Decision
-public final class RolloutDecision {
+final class RolloutDecision {
 
   private RolloutDecision() {}
 

@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
  * event; an ending also switches what the endpoint serves (or keeps it) and tells the listeners.
  */
 @Component
-public class RolloutLifecycle {
+class RolloutLifecycle {
 
   private final EndpointRepository repository;
   private final EventLog events;

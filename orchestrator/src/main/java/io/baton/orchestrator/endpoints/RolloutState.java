@@ -17,7 +17,7 @@ import java.util.Set;
  * </pre>
  */
 @Decision
-public enum RolloutState {
+enum RolloutState {
   PENDING,
   CANARY,
   SCALING,

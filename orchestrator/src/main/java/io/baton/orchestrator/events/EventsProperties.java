@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     behind is disconnected and resumes with {@code Last-Event-ID}
  */
 @ConfigurationProperties("baton.events")
-public record EventsProperties(
+record EventsProperties(
     @DefaultValue("250ms") Duration pollInterval,
     @DefaultValue("15s") Duration heartbeat,
     @DefaultValue("30m") Duration streamTimeout,

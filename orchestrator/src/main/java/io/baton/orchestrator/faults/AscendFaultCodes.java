@@ -15,7 +15,7 @@ import java.util.Optional;
  * is) takes the more severe. docs/fault-policy.md says what Baton does at each level.
  */
 @Decision
-public final class AscendFaultCodes {
+final class AscendFaultCodes {
 
   /** MindCluster's processor fault levels, from no impact to a chip that must be isolated. */
   public enum Level {

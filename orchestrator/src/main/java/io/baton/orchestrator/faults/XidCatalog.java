@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * {@link Bucket#CONTACT_SUPPORT}. docs/fault-policy.md says what Baton does per bucket.
  */
 @Decision
-public final class XidCatalog {
+final class XidCatalog {
 
   /** The catalog's resolution buckets (immediate action). */
   public enum Bucket {

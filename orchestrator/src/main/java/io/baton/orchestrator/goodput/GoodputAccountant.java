@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
  * replicas, every finished job is there once.
  */
 @DisallowConcurrentExecution
-public class GoodputAccountant implements Job {
+class GoodputAccountant implements Job {
 
   private static final Logger log = LoggerFactory.getLogger(GoodputAccountant.class);
 

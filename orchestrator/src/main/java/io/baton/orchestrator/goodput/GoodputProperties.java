@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxDays the longest range {@code GET /api/v1/goodput} answers, in days
  */
 @ConfigurationProperties("baton.goodput")
-public record GoodputProperties(
+record GoodputProperties(
     @DefaultValue("30s") Duration accountInterval,
     @DefaultValue("200") int batchSize,
     @DefaultValue("366") int maxDays) {}

@@ -127,13 +127,25 @@ public class GoodputService {
    * held chips are not read at all (at 100,000 queued jobs their waits are most of the cost of
    * {@link #aggregate}), so {@code queuedSeconds} counts only the waits of jobs that ran.
    */
-  public Map<String, Totals> chipSecondsByPool(Caller caller, LocalDate from, LocalDate to) {
+  public Map<String, PoolChipSeconds> chipSecondsByPool(
+      Caller caller, LocalDate from, LocalDate to) {
     Map<String, Totals> byPool = new TreeMap<>();
     for (Row row : aggregate(caller, new Query(null, null, from, to, false), false)) {
       byPool.merge(row.pool(), row.totals(), Totals::plus);
     }
-    return byPool;
+    Map<String, PoolChipSeconds> out = new TreeMap<>();
+    byPool.forEach(
+        (pool, t) ->
+            out.put(
+                pool,
+                new PoolChipSeconds(
+                    t.allocated(), t.productive(), t.redone(), t.recovery(), t.stalled())));
+    return out;
   }
+
+  /** A pool's chip-seconds by kind; the kinds add up to {@code allocated}. */
+  public record PoolChipSeconds(
+      double allocated, double productive, double redone, double recovery, double stalled) {}
 
   private List<Row> aggregate(Caller caller, Query query, boolean waiting) {
     java.util.Set<String> teams = caller.visibleTeams();

@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * job-seconds. The kinds partition each attempt's span, so they add up to its chip-seconds exactly.
  */
 @Decision
-public final class Ledger {
+final class Ledger {
 
   /** Reasons of hang restarts start with this (the restart event's and the failure's). */
   public static final String HANG = "HANG";

@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Purges expired idempotency keys: a clustered Quartz job, so one replica runs it each time. */
 @DisallowConcurrentExecution
-public class IdempotencyKeyPurge implements Job {
+class IdempotencyKeyPurge implements Job {
 
   private static final Logger log = LoggerFactory.getLogger(IdempotencyKeyPurge.class);
 

@@ -11,5 +11,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param purgeInterval how often the purge runs (once across the cluster)
  */
 @ConfigurationProperties("baton.idempotency")
-public record IdempotencyProperties(
+record IdempotencyProperties(
     @DefaultValue("24h") Duration retention, @DefaultValue("1h") Duration purgeInterval) {}

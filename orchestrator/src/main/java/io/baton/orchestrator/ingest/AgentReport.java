@@ -2,6 +2,7 @@ package io.baton.orchestrator.ingest;
 
 import io.baton.orchestrator.pools.ChipHealth;
 import io.baton.orchestrator.pools.ChipHealthSummary;
+import io.baton.orchestrator.pools.ReportedNodes;
 import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -24,7 +25,8 @@ record AgentReport(
     String chipsJson,
     List<JsonNode> progress,
     List<JsonNode> checkpoints,
-    long malformedLines) {
+    long malformedLines)
+    implements ReportedNodes.Report {
 
   /**
    * One chip: its vendor index, normalized health, the vendor's own words for that health, and
@@ -73,12 +75,22 @@ record AgentReport(
     }
   }
 
-  ChipHealthSummary chipHealth() {
+  @Override
+  public ChipHealthSummary chipHealth() {
     char[] codes = new char[chips.size()];
     for (int i = 0; i < codes.length; i++) {
       codes[i] = chips.get(i).health().code();
     }
     return new ChipHealthSummary(new String(codes));
+  }
+
+  @Override
+  public String chipIndexes() {
+    StringBuilder array = new StringBuilder("{");
+    for (int i = 0; i < chips.size(); i++) {
+      array.append(i == 0 ? "" : ",").append(chips.get(i).index());
+    }
+    return array.append('}').toString();
   }
 
   boolean carriesJobData() {

@@ -19,7 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     to the same one
  */
 @ConfigurationProperties("baton.ingest")
-public record IngestProperties(
+record IngestProperties(
     @DefaultValue("1000") int maxBatch,
     @DefaultValue("20000") int queueCapacity,
     @DefaultValue("10s") Duration responseTimeout,

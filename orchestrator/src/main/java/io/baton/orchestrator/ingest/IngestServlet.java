@@ -48,7 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
  * dropped from the report and counted, and the rest is stored and acknowledged: an agent drops a
  * report refused with a 4xx, so refusing the whole report would cost its chips' heartbeat.
  */
-public class IngestServlet extends HttpServlet {
+class IngestServlet extends HttpServlet {
 
   static final String PATH = "/api/v1/agents/reports";
 

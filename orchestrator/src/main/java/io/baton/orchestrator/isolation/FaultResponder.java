@@ -47,7 +47,7 @@ import tools.jackson.databind.JsonNode;
  * isolationCooldown}, unless an operator holds it.
  */
 @Component
-public class FaultResponder implements SmartLifecycle {
+class FaultResponder implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(FaultResponder.class);
   static final String ACTOR = "fault-policy";

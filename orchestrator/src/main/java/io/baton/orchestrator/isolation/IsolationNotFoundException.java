@@ -3,7 +3,7 @@ package io.baton.orchestrator.isolation;
 import io.baton.orchestrator.problems.NotFoundException;
 
 /** No isolation of that chip or node. */
-public class IsolationNotFoundException extends NotFoundException {
+class IsolationNotFoundException extends NotFoundException {
 
   public IsolationNotFoundException(String where) {
     super("isolation", "chip", where);

@@ -1,5 +1,7 @@
 package io.baton.orchestrator.isolation;
 
+import io.baton.orchestrator.cluster.FaultFindings;
+import io.baton.orchestrator.cluster.IsolatedChips;
 import io.baton.orchestrator.faults.Signal;
 import io.baton.orchestrator.leadership.Fences;
 import java.sql.Timestamp;
@@ -21,7 +23,7 @@ import org.springframework.stereotype.Repository;
  * fault_occurrences}). The planner, the runner and the Kubernetes fencer read {@link #isolated()}.
  */
 @Repository
-public class Isolations {
+class Isolations implements IsolatedChips, FaultFindings {
 
   /** The chip number of a whole node's isolation. */
   public static final int NODE = -1;
@@ -48,6 +50,7 @@ public class Isolations {
   }
 
   /** Isolated chips by node; a node isolated as a whole holds {@link #NODE}. */
+  @Override
   public Map<String, Set<Integer>> isolated() {
     Map<String, Set<Integer>> isolated = new HashMap<>();
     jdbc.sql("SELECT node, chip FROM isolations")
@@ -271,5 +274,22 @@ public class Isolations {
 
   void judged(long id) {
     jdbc.sql("UPDATE fault_occurrences SET judged = true WHERE id = :id").param("id", id).update();
+  }
+
+  /** One of the runner's findings, unjudged, for the fault responder's next pass. */
+  @Override
+  public void record(String node, int chip, String signal, UUID job, int attempt, Instant at) {
+    jdbc.sql(
+            """
+            INSERT INTO fault_occurrences (node, chip, signal, at, judged, job_id, attempt)
+            VALUES (:node, :chip, :signal, :at, false, :job, :attempt)
+            """)
+        .param("node", node)
+        .param("chip", chip)
+        .param("signal", signal)
+        .param("at", Timestamp.from(at))
+        .param("job", job)
+        .param("attempt", attempt)
+        .update();
   }
 }

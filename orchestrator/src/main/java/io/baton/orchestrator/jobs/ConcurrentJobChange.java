@@ -4,7 +4,7 @@ import io.baton.orchestrator.problems.ProblemException;
 import java.util.UUID;
 
 /** The job changed since it was read (optimistic version check failed). */
-public class ConcurrentJobChange extends ProblemException {
+class ConcurrentJobChange extends ProblemException {
 
   public ConcurrentJobChange(UUID id, long expectedVersion) {
     super(

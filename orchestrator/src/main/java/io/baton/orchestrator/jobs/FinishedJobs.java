@@ -92,9 +92,11 @@ public class FinishedJobs {
    * Deletes these jobs, in the caller's transaction, skipping any that is no longer finished or has
    * come to be needed since it was read.
    *
+   * @param dependents deletes, in the same transaction and before the jobs, the rows of other
+   *     features that refer to the jobs about to go (locked, so none comes to be needed meanwhile)
    * @return jobs deleted
    */
-  public int delete(List<UUID> ids) {
+  public int delete(List<UUID> ids, java.util.function.Consumer<List<UUID>> dependents) {
     if (ids.isEmpty()) {
       return 0;
     }
@@ -113,8 +115,8 @@ public class FinishedJobs {
     if (doomed.isEmpty()) {
       return 0;
     }
+    dependents.accept(doomed);
     UUID[] array = doomed.toArray(UUID[]::new);
-    jdbc.sql("DELETE FROM promotions WHERE job_id = ANY(:ids)").param("ids", array).update();
     return jdbc.sql("DELETE FROM jobs WHERE id = ANY(:ids)").param("ids", array).update();
   }
 

@@ -4,7 +4,7 @@ import io.baton.orchestrator.problems.ProblemException;
 import java.util.Map;
 
 /** A transition the lifecycle does not allow. */
-public class IllegalJobStateChange extends ProblemException {
+class IllegalJobStateChange extends ProblemException {
 
   private final JobState from;
   private final JobState to;

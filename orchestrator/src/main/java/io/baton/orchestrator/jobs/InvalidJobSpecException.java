@@ -5,7 +5,7 @@ import io.baton.orchestrator.problems.ProblemException;
 import java.util.List;
 
 /** The spec is malformed (schema) or sets server-owned fields: 400. */
-public class InvalidJobSpecException extends ProblemException {
+class InvalidJobSpecException extends ProblemException {
 
   private InvalidJobSpecException(String type, String title, List<FieldViolation> errors) {
     super(400, type, title, summary(errors), errors);

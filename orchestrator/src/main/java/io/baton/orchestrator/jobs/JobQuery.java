@@ -12,7 +12,7 @@ import java.util.UUID;
  * @param pool only jobs on this pool
  * @param visibleTeams only jobs of these teams (the caller's); null for every team
  */
-public record JobQuery(JobState state, String team, String pool, Set<String> visibleTeams) {
+record JobQuery(JobState state, String team, String pool, Set<String> visibleTeams) {
 
   public JobQuery(JobState state, String team, String pool) {
     this(state, team, pool, null);

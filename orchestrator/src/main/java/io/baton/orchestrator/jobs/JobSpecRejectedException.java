@@ -5,7 +5,7 @@ import io.baton.orchestrator.problems.ProblemException;
 import java.util.List;
 
 /** A well-formed spec that cannot run on this fleet (unknown pool, too large): 422. */
-public class JobSpecRejectedException extends ProblemException {
+class JobSpecRejectedException extends ProblemException {
 
   JobSpecRejectedException(List<FieldViolation> errors) {
     super(

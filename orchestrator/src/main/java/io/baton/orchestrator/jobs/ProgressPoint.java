@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
  * @param computeMs the part of the step before its collective; null when not reported
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ProgressPoint(
+record ProgressPoint(
     long step,
     Long totalSteps,
     Double loss,

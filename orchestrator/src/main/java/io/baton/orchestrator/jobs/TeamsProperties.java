@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param overrides team name → its policy; unset fields fall back to {@code defaults}
  */
 @ConfigurationProperties("baton.teams")
-public record TeamsProperties(@DefaultValue Policy defaults, Map<String, Policy> overrides) {
+record TeamsProperties(@DefaultValue Policy defaults, Map<String, Policy> overrides) {
 
   /**
    * @param priorityCeiling the highest {@code priority} the team's members may submit (admins are

@@ -16,7 +16,7 @@ import org.springframework.context.SmartLifecycle;
  * renewInterval} while leading, every {@code retryPeriod} while not, and releases it on a clean
  * stop. Started before the owned loops and stopped after them ({@link #PHASE}).
  */
-public class DatabaseLease implements Leadership, SmartLifecycle {
+class DatabaseLease implements Leadership, SmartLifecycle {
 
   /** Before every loop starts (they start at the default phase) and after they stopped. */
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;

@@ -24,7 +24,7 @@ import org.springframework.context.SmartLifecycle;
  * seizes the {@code leases} row (a new token, so the previous leader's fenced writes are refused
  * from then on) and renews it while it leads.
  */
-public class KubernetesLease implements Leadership, SmartLifecycle {
+class KubernetesLease implements Leadership, SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesLease.class);
 

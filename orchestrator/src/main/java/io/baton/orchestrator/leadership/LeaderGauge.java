@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code baton_leader{replica}}: 1 while this replica owns the loops, 0 otherwise. */
-public final class LeaderGauge {
+final class LeaderGauge {
 
   private final AtomicInteger value = new AtomicInteger();
 

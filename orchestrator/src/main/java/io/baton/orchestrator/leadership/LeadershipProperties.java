@@ -22,7 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryPeriod how often a replica that does not lead tries to take the lease (2 s)
  */
 @ConfigurationProperties("baton.leadership")
-public record LeadershipProperties(
+record LeadershipProperties(
     @DefaultValue("baton-orchestrator") String lease,
     @DefaultValue("") String replica,
     @DefaultValue("10s") Duration leaseDuration,

@@ -10,7 +10,7 @@ import java.time.Duration;
  * replica that cannot reach the database from starting work it could not finish.
  */
 @Decision
-public record LeaseTerm(long token, long validUntilNanos) {
+record LeaseTerm(long token, long validUntilNanos) {
 
   /** The term of acquisition {@code token}, asked at {@code askedAtNanos}. */
   public static LeaseTerm of(long token, long askedAtNanos, Duration duration) {

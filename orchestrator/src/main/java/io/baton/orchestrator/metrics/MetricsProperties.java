@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     would export the same cluster-wide numbers, multiplying the series Prometheus stores)
  */
 @ConfigurationProperties("baton.metrics")
-public record MetricsProperties(
+record MetricsProperties(
     @DefaultValue("15s") Duration refreshInterval,
     @DefaultValue("5m") Duration idleAfter,
     @DefaultValue("15m") Duration endedJobs,

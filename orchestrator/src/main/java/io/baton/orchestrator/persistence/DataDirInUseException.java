@@ -3,7 +3,7 @@ package io.baton.orchestrator.persistence;
 import java.nio.file.Path;
 
 /** Another orchestrator process already owns the data directory. */
-public class DataDirInUseException extends RuntimeException {
+class DataDirInUseException extends RuntimeException {
 
   private final Path dataDir;
   private final String owner;

@@ -30,7 +30,7 @@ import org.springframework.transaction.annotation.Transactional;
  * make every node LOST (and every running job restart) before the agents report again.
  */
 @Component
-public class NodeLiveness {
+class NodeLiveness {
 
   private static final Logger log = LoggerFactory.getLogger(NodeLiveness.class);
   static final String ACTOR = "liveness";

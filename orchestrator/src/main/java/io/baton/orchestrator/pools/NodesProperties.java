@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param livenessCheckInterval how often silent nodes are looked for (once across the cluster)
  */
 @ConfigurationProperties("baton.nodes")
-public record NodesProperties(
+record NodesProperties(
     @DefaultValue("5s") Duration reportInterval,
     Duration timeout,
     @DefaultValue("1s") Duration livenessCheckInterval) {

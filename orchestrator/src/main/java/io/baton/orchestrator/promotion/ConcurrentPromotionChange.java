@@ -4,7 +4,7 @@ import io.baton.orchestrator.problems.ProblemException;
 import java.util.UUID;
 
 /** Someone else changed the promotion first; read it again and retry. */
-public class ConcurrentPromotionChange extends ProblemException {
+class ConcurrentPromotionChange extends ProblemException {
 
   ConcurrentPromotionChange(UUID id) {
     super(

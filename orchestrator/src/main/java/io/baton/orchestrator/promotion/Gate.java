@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  *     PASSED}, {@code FAILED} or {@code SKIPPED}
  * @param evidence the numbers behind the verdict: hashes, metric values, max error, readiness time
  */
-public record Gate(
+record Gate(
     PromotionState name,
     GateVerdict verdict,
     JsonNode evidence,

@@ -4,7 +4,7 @@ package io.baton.orchestrator.promotion;
  * A gate's verdict: {@code RUNNING} (or {@code WAITING} for approval) until it ends, then {@code
  * PASSED}, {@code FAILED} or {@code SKIPPED}. The constant names are the JSON and stored values.
  */
-public enum GateVerdict {
+enum GateVerdict {
   RUNNING,
   WAITING,
   PASSED,

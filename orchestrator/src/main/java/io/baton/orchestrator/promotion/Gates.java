@@ -13,7 +13,7 @@ import java.util.UUID;
 
 /** The pure parts of the gates: which checkpoint, do the hashes match, do the metrics pass. */
 @Decision
-public final class Gates {
+final class Gates {
 
   private Gates() {}
 

@@ -19,7 +19,7 @@ import java.util.UUID;
  * @param artifact the file replicas load: the checkpoint's, or the converter's output
  * @param version grows with every change; the optimistic lock
  */
-public record Promotion(
+record Promotion(
     UUID id,
     UUID jobId,
     UUID checkpointId,

@@ -4,7 +4,7 @@ import io.baton.orchestrator.problems.ProblemException;
 import java.util.Map;
 
 /** An approval or rejection of a promotion that is not awaiting one. */
-public class PromotionConflictException extends ProblemException {
+class PromotionConflictException extends ProblemException {
 
   private final PromotionState state;
 

@@ -4,7 +4,7 @@ import io.baton.orchestrator.problems.NotFoundException;
 import java.util.UUID;
 
 /** No promotion has this id. */
-public class PromotionNotFoundException extends NotFoundException {
+class PromotionNotFoundException extends NotFoundException {
 
   PromotionNotFoundException(UUID id) {
     super("promotion", id.toString());

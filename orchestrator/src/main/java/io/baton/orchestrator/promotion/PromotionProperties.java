@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param automatic whether promotions advance by themselves (tests may switch this off)
  */
 @ConfigurationProperties("baton.promotion")
-public record PromotionProperties(
+record PromotionProperties(
     @DefaultValue("15s") Duration settleTimeout,
     @DefaultValue("500ms") Duration reconcileInterval,
     @DefaultValue("true") boolean automatic) {}

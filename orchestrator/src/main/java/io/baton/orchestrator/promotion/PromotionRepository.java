@@ -217,4 +217,10 @@ class PromotionRepository {
   private static OffsetDateTime utc(Instant instant) {
     return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
+
+  void deleteOfJobs(List<java.util.UUID> jobs) {
+    jdbc.sql("DELETE FROM promotions WHERE job_id = ANY(:ids)")
+        .param("ids", jobs.toArray(java.util.UUID[]::new))
+        .update();
+  }
 }

@@ -5,7 +5,7 @@ import io.baton.orchestrator.problems.ProblemException;
 import java.util.List;
 
 /** A well-formed promotion request that cannot be carried out (unknown checkpoint, wrong pool). */
-public class PromotionRequestRejectedException extends ProblemException {
+class PromotionRequestRejectedException extends ProblemException {
 
   PromotionRequestRejectedException(List<FieldViolation> violations) {
     super(

@@ -1,14 +1,13 @@
 package io.baton.orchestrator.promotion;
 
 import io.baton.orchestrator.checkpoints.Checkpoint;
-import io.baton.orchestrator.checkpoints.CheckpointRepository;
+import io.baton.orchestrator.checkpoints.Checkpoints;
 import io.baton.orchestrator.cluster.ClusterBackend;
 import io.baton.orchestrator.cluster.InferenceBackend;
 import io.baton.orchestrator.cluster.ReconcileLoop;
 import io.baton.orchestrator.cluster.ReconcileLoops;
 import io.baton.orchestrator.endpoints.EndpointOwnedByAnotherTeamException;
 import io.baton.orchestrator.endpoints.EndpointProperties;
-import io.baton.orchestrator.endpoints.EndpointRepository;
 import io.baton.orchestrator.endpoints.Endpoints;
 import io.baton.orchestrator.endpoints.GoldenSet;
 import io.baton.orchestrator.endpoints.Parity;
@@ -51,18 +50,17 @@ import tools.jackson.databind.node.ObjectNode;
  * its own transaction, so a restarted orchestrator goes on at the first gate without a verdict.
  */
 @Component
-public class PromotionRunner implements SmartLifecycle, RolloutListener {
+class PromotionRunner implements SmartLifecycle, RolloutListener {
 
   private static final Logger log = LoggerFactory.getLogger(PromotionRunner.class);
   static final String ACTOR = "promotion";
 
   private final PromotionRepository promotions;
-  private final CheckpointRepository checkpoints;
+  private final Checkpoints checkpoints;
   private final JobService jobs;
   private final ClusterBackend cluster;
   private final InferenceBackend inference;
   private final Endpoints endpoints;
-  private final EndpointRepository endpointRows;
   private final RolloutRunner rollouts;
   private final ReplicaClient client;
   private final EndpointProperties endpointProperties;
@@ -77,12 +75,11 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
 
   PromotionRunner(
       PromotionRepository promotions,
-      CheckpointRepository checkpoints,
+      Checkpoints checkpoints,
       JobService jobs,
       ClusterBackend cluster,
       InferenceBackend inference,
       Endpoints endpoints,
-      EndpointRepository endpointRows,
       RolloutRunner rollouts,
       ReplicaClient client,
       EndpointProperties endpointProperties,
@@ -100,7 +97,6 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
     this.cluster = cluster;
     this.inference = inference;
     this.endpoints = endpoints;
-    this.endpointRows = endpointRows;
     this.rollouts = rollouts;
     this.client = client;
     this.endpointProperties = endpointProperties;
@@ -566,9 +562,8 @@ public class PromotionRunner implements SmartLifecycle, RolloutListener {
 
   /** The endpoint's pool: the existing endpoint's, the policy's, else the first INFERENCE pool. */
   private String pool(Promotion p) {
-    return endpointRows
-        .find(p.endpoint())
-        .map(EndpointRepository.Row::pool)
+    return endpoints
+        .pool(p.endpoint())
         .or(() -> Optional.ofNullable(p.policy().pool()))
         .or(
             () ->

@@ -1,7 +1,7 @@
 package io.baton.orchestrator.promotion;
 
 import io.baton.orchestrator.checkpoints.Checkpoint;
-import io.baton.orchestrator.checkpoints.CheckpointRepository;
+import io.baton.orchestrator.checkpoints.Checkpoints;
 import io.baton.orchestrator.endpoints.EndpointOwnedByAnotherTeamException;
 import io.baton.orchestrator.endpoints.Endpoints;
 import io.baton.orchestrator.events.EventLog;
@@ -33,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
 public class PromotionService {
 
   private final PromotionRepository promotions;
-  private final CheckpointRepository checkpoints;
+  private final Checkpoints checkpoints;
   private final PromotionRunner runner;
   private final PoolCatalog pools;
   private final EventLog events;
@@ -46,7 +46,7 @@ public class PromotionService {
 
   PromotionService(
       PromotionRepository promotions,
-      CheckpointRepository checkpoints,
+      Checkpoints checkpoints,
       PromotionRunner runner,
       PoolCatalog pools,
       EventLog events,
@@ -199,5 +199,10 @@ public class PromotionService {
     caller.mustBeAllowed(
         Action.APPROVE_PROMOTION, teamOf(p), () -> new PromotionNotFoundException(id));
     return runner.decide(id, approve, caller.actor(), comment, caller.actor());
+  }
+
+  /** Deletes the promotions of jobs being purged, in the caller's transaction. */
+  public void deleteOfJobs(List<UUID> jobs) {
+    promotions.deleteOfJobs(jobs);
   }
 }

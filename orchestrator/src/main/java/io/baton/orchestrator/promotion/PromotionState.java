@@ -16,7 +16,7 @@ import java.util.Set;
  * </pre>
  */
 @Decision
-public enum PromotionState {
+enum PromotionState {
   PENDING,
   VERIFYING,
   CONVERTING,

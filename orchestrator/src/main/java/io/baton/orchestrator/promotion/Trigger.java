@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
 /** What started a promotion: its job succeeding, or a request to the API. */
-public enum Trigger {
+enum Trigger {
   JOB("job"),
   API("api");
 

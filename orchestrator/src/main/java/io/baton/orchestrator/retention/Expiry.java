@@ -9,7 +9,7 @@ import java.util.UUID;
 
 /** What is old enough to purge. */
 @Decision
-public final class Expiry {
+final class Expiry {
 
   private Expiry() {}
 

@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param purgeInterval how often the purge runs (once across the cluster)
  */
 @ConfigurationProperties("baton.retention")
-public record RetentionProperties(
+record RetentionProperties(
     @DefaultValue("90d") Duration events,
     @DefaultValue("90d") Duration finishedJobs,
     @DefaultValue("1000") int batchSize,

@@ -3,6 +3,7 @@ package io.baton.orchestrator.retention;
 import io.baton.orchestrator.events.FeedPurge;
 import io.baton.orchestrator.jobs.FinishedJobs;
 import io.baton.orchestrator.persistence.ClusteredSchedules;
+import io.baton.orchestrator.promotion.PromotionService;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -24,12 +25,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * transaction each, at most {@code max-batches} per run.
  */
 @DisallowConcurrentExecution
-public class RetentionPurge implements Job {
+class RetentionPurge implements Job {
 
   private static final Logger log = LoggerFactory.getLogger(RetentionPurge.class);
 
   private final FeedPurge feed;
   private final FinishedJobs jobs;
+  private final PromotionService promotions;
   private final RetentionProperties properties;
   private final TransactionTemplate transactions;
   private final Clock clock;
@@ -37,11 +39,13 @@ public class RetentionPurge implements Job {
   public RetentionPurge(
       FeedPurge feed,
       FinishedJobs jobs,
+      PromotionService promotions,
       RetentionProperties properties,
       TransactionTemplate transactions,
       Clock clock) {
     this.feed = feed;
     this.jobs = jobs;
+    this.promotions = promotions;
     this.properties = properties;
     this.transactions = transactions;
     this.clock = clock;
@@ -101,7 +105,7 @@ public class RetentionPurge implements Job {
               .filter(c -> Expiry.purgeable(finishedJob(c), cutoff))
               .map(FinishedJobs.Candidate::id)
               .toList();
-      purged += transactions.execute(status -> jobs.delete(doomed));
+      purged += transactions.execute(status -> jobs.delete(doomed, promotions::deleteOfJobs));
       if (candidates.size() < properties.batchSize()) {
         break;
       }

@@ -11,7 +11,7 @@ import java.util.UUID;
  * @param pending why each unplaced job waits, in words a person reads
  * @param reservations nodes held for a long-waiting job
  */
-public record Plan(
+record Plan(
     List<Placement> placements, Map<UUID, String> pending, Map<UUID, List<String>> reservations) {
 
   /** A job's gang: one entry per node. */

@@ -34,7 +34,7 @@ import java.util.UUID;
  * fit (fewest chips left over). A soft preference never leaves a job waiting that could be placed.
  */
 @Decision
-public final class Planner {
+final class Planner {
 
   private static final Comparator<Waiting> ORDER =
       Comparator.comparingInt(Waiting::priority)

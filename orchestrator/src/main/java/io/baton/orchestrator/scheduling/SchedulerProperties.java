@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param quotas chips a team may hold in a pool
  */
 @ConfigurationProperties("baton.scheduler")
-public record SchedulerProperties(
+record SchedulerProperties(
     @DefaultValue("1s") Duration tickInterval,
     @DefaultValue("true") boolean automatic,
     @DefaultValue("10m") Duration reservationAfter,

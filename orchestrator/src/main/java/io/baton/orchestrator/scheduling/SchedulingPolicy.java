@@ -13,7 +13,7 @@ import java.util.Map;
  * @param stragglerPolicies each pool's straggler policy (absent: {@code observe}); where it is
  *     {@code avoid} or {@code replace}, suspect nodes are used last
  */
-public record SchedulingPolicy(
+record SchedulingPolicy(
     Duration reservationAfter,
     Map<Snapshot.TeamPool, Integer> quotas,
     Map<String, StragglerPolicy> stragglerPolicies) {

@@ -1,5 +1,6 @@
 package io.baton.orchestrator.scheduling;
 
+import io.baton.orchestrator.jobs.JobUpdates;
 import io.baton.orchestrator.pools.ChipHealthSummary;
 import io.baton.orchestrator.scheduling.Snapshot.FreeChip;
 import io.baton.orchestrator.scheduling.Snapshot.NodeFree;
@@ -26,8 +27,10 @@ class SchedulingRepository {
 
   private final JdbcClient jdbc;
   private final JdbcTemplate jdbcTemplate;
+  private final JobUpdates jobUpdates;
 
-  SchedulingRepository(JdbcClient jdbc, JdbcTemplate jdbcTemplate) {
+  SchedulingRepository(JdbcClient jdbc, JdbcTemplate jdbcTemplate, JobUpdates jobUpdates) {
+    this.jobUpdates = jobUpdates;
     this.jdbc = jdbc;
     this.jdbcTemplate = jdbcTemplate;
   }
@@ -256,15 +259,8 @@ class SchedulingRepository {
         rows);
   }
 
-  /** Records why each waiting job waits, writing only what changed. */
+  /** Records why each waiting job waits (the jobs feature writes it). */
   void pendingReasons(Map<UUID, String> reasons) {
-    if (reasons.isEmpty()) {
-      return;
-    }
-    List<Object[]> rows = new ArrayList<>();
-    reasons.forEach((id, reason) -> rows.add(new Object[] {reason, id, reason}));
-    jdbcTemplate.batchUpdate(
-        "UPDATE jobs SET pending_reason = ? WHERE id = ? AND pending_reason IS DISTINCT FROM ?",
-        rows);
+    jobUpdates.pendingReasons(reasons);
   }
 }

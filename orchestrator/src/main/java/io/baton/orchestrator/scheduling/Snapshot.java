@@ -13,7 +13,7 @@ import java.util.UUID;
  * @param nodes READY nodes with their free (unallocated, OK or WARNING) chips
  * @param chipsInUse chips allocated per team and pool
  */
-public record Snapshot(Instant now, List<NodeFree> nodes, Map<TeamPool, Integer> chipsInUse) {
+record Snapshot(Instant now, List<NodeFree> nodes, Map<TeamPool, Integer> chipsInUse) {
 
   public Snapshot {
     nodes = List.copyOf(nodes);

@@ -10,4 +10,4 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize larger request bodies are refused with 413
  */
 @ConfigurationProperties("baton.api")
-public record ApiProperties(@DefaultValue("1MB") DataSize maxBodySize) {}
+record ApiProperties(@DefaultValue("1MB") DataSize maxBodySize) {}

@@ -16,7 +16,7 @@ import org.springframework.transaction.TransactionSystemException;
  * the request: it gets {@code 503 database-unavailable} with {@code Retry-After}, so that clients
  * (the CLI, agents, pipelines) retry instead of giving up on a 500.
  */
-public final class DatabaseUnavailable {
+final class DatabaseUnavailable {
 
   public static final int RETRY_AFTER_SECONDS = 2;
 

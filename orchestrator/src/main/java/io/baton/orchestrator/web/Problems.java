@@ -7,7 +7,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
 /** Builds Baton's RFC 9457 problem documents. */
-public final class Problems {
+final class Problems {
 
   /** Base of every problem type URI; the slug names the problem. */
   public static final String TYPE_BASE = "https://baton.io/problems/";

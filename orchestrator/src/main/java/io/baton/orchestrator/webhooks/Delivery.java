@@ -21,7 +21,7 @@ import java.util.UUID;
  * @param deliveredAt when a 2xx answer came
  * @param createdAt when the event was dispatched to the subscription
  */
-public record Delivery(
+record Delivery(
     UUID id,
     UUID webhookId,
     long eventId,

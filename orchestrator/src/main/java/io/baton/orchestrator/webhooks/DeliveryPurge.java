@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Forgets delivered and failed deliveries past their retention; pending ones are kept. */
 @DisallowConcurrentExecution
-public class DeliveryPurge implements Job {
+class DeliveryPurge implements Job {
 
   private static final Logger log = LoggerFactory.getLogger(DeliveryPurge.class);
 

@@ -4,7 +4,7 @@ package io.baton.orchestrator.webhooks;
  * Where a delivery stands: {@code PENDING} (due, in flight or waiting for a retry) → {@code
  * DELIVERED} (a 2xx answer) or {@code FAILED} (attempts exhausted). Both ends are final.
  */
-public enum DeliveryState {
+enum DeliveryState {
   PENDING,
   DELIVERED,
   FAILED

@@ -5,7 +5,7 @@ import io.baton.orchestrator.problems.ProblemException;
 import java.util.List;
 
 /** A subscription request that breaks {@code schemas/webhook-subscription.schema.json}: 400. */
-public class InvalidWebhookException extends ProblemException {
+class InvalidWebhookException extends ProblemException {
 
   InvalidWebhookException(List<FieldViolation> errors) {
     super(400, "invalid-webhook", "Invalid webhook subscription", summary(errors), errors);

@@ -8,7 +8,7 @@ import java.util.List;
  * A subscription URL that webhooks may not call: plain HTTP where only HTTPS is allowed, or a host
  * that resolves to a loopback, private, link-local or otherwise non-public address: 422.
  */
-public class RefusedWebhookUrlException extends ProblemException {
+class RefusedWebhookUrlException extends ProblemException {
 
   RefusedWebhookUrlException(String message) {
     super(

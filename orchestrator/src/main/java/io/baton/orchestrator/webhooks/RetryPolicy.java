@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param maxAttempts attempts before giving up, at least 1
  */
 @Decision
-public record RetryPolicy(Duration base, Duration cap, int maxAttempts) {
+record RetryPolicy(Duration base, Duration cap, int maxAttempts) {
 
   public RetryPolicy {
     if (base.isNegative() || base.isZero() || cap.compareTo(base) < 0 || maxAttempts < 1) {

@@ -16,5 +16,5 @@ import java.util.UUID;
  *     an administrator, which hears every event
  * @param createdAt when it was created; it receives events from then on
  */
-public record Webhook(
+record Webhook(
     UUID id, String url, List<String> events, String description, String team, Instant createdAt) {}

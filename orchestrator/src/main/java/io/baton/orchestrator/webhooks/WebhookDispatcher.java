@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>A subscription owned by a team hears only that team's events; one without a team hears all.
  */
 @Component
-public class WebhookDispatcher {
+class WebhookDispatcher {
 
   /** Batches per run at most, so one run cannot hold a Quartz thread for long. */
   private static final int MAX_BATCHES = 20;

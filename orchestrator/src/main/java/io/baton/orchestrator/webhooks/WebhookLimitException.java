@@ -4,7 +4,7 @@ import io.baton.orchestrator.problems.ProblemException;
 import java.util.Map;
 
 /** The owning team already holds {@code baton.webhooks.max-per-team} subscriptions: 409. */
-public class WebhookLimitException extends ProblemException {
+class WebhookLimitException extends ProblemException {
 
   private final String team;
   private final int limit;

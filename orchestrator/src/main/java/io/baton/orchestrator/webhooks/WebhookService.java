@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Creating, reading and deleting webhook subscriptions, and reading their deliveries. */
 @Service
-public class WebhookService {
+class WebhookService {
 
   private static final String SCHEMA = "webhook-subscription";
   private static final String LIST_SCOPE = "webhooks";

@@ -11,7 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
  * "<Baton-Timestamp>.<body bytes>"}, keyed with the subscription secret's UTF-8 bytes. Signing the
  * timestamp with the body lets a receiver refuse replays of old deliveries.
  */
-public final class WebhookSignature {
+final class WebhookSignature {
 
   /** Prefix of the header value, naming the algorithm. */
   public static final String SCHEME = "sha256=";

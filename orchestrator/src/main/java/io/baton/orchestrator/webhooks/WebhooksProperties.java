@@ -32,7 +32,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     sealed with one of them is sealed again with {@code secretKey} at start
  */
 @ConfigurationProperties("baton.webhooks")
-public record WebhooksProperties(
+record WebhooksProperties(
     @DefaultValue("500ms") Duration dispatchInterval,
     @DefaultValue("500") int dispatchBatch,
     @DefaultValue("500ms") Duration sendInterval,

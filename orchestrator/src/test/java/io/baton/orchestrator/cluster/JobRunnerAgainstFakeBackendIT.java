@@ -2,16 +2,22 @@ package io.baton.orchestrator.cluster;
 
 import static io.baton.orchestrator.support.Specs.aSpec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.orchestrator.jobs.Job;
 import io.baton.orchestrator.jobs.JobLifecycle;
 import io.baton.orchestrator.jobs.JobService;
 import io.baton.orchestrator.jobs.JobState;
+import io.baton.orchestrator.leadership.Fence;
+import io.baton.orchestrator.leadership.Fences;
+import io.baton.orchestrator.leadership.LeaseLost;
+import io.baton.orchestrator.leadership.LeaseRepository;
 import io.baton.orchestrator.scheduling.SchedulerTriggers;
 import io.baton.orchestrator.support.Api;
 import io.baton.orchestrator.support.IntegrationTest;
 import io.baton.orchestrator.support.fakes.FakeClusterBackend;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -31,6 +38,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class JobRunnerAgainstFakeBackendIT extends IntegrationTest {
 
   private static final String NODE = "ascend-910b-0";
+  private static final Duration TERM = Duration.ofSeconds(30);
 
   @LocalServerPort int port;
   @Autowired JobService jobs;
@@ -44,6 +52,8 @@ class JobRunnerAgainstFakeBackendIT extends IntegrationTest {
   @Autowired StragglerWatch stragglers;
   @Autowired Clock clock;
   @Autowired ReconcileLoops loops;
+  @Autowired LeaseRepository leases;
+  @Autowired JdbcClient jdbc;
 
   private final List<UUID> submitted = new java.util.ArrayList<>();
   private FakeClusterBackend backend;
@@ -154,6 +164,43 @@ class JobRunnerAgainstFakeBackendIT extends IntegrationTest {
     assertThat(backend.stops()).containsExactly(new FakeClusterBackend.Stop(id, attempt));
     assertThat(backend.observe(id, attempt)).isEmpty();
     assertThat(jobs.get(id).state()).isEqualTo(JobState.CANCELLED);
+  }
+
+  /**
+   * The lease is taken over while the pass is launching the first of two admitted jobs: its state
+   * write is refused, and the pass ends there — the second job is neither launched nor written.
+   */
+  @Test
+  void aFenceLostMidPassStopsThePass() {
+    UUID first = admitted();
+    UUID second = admitted();
+    String lease = "runner-test-" + UUID.randomUUID();
+    jdbc.sql("INSERT INTO leases (name) VALUES (:name)").param("name", lease).update();
+    Fence fence = new Fence(lease, "a", leases.acquire(lease, "a", TERM).orElseThrow());
+    List<UUID> mine = List.of(first, second);
+    backend.onLaunch(
+        launch -> {
+          if (mine.contains(launch.jobId())) {
+            leases.seize(lease, "b", TERM);
+          }
+        });
+    long firstVersion = jobs.get(first).version();
+    long secondVersion = jobs.get(second).version();
+
+    assertThatThrownBy(() -> Fences.under(fence, runner::reconcileAll))
+        .isInstanceOf(LeaseLost.class);
+
+    assertThat(backend.launches())
+        .extracting(ClusterBackend.Launch::jobId)
+        .filteredOn(mine::contains)
+        .containsExactly(first);
+    assertThat(backend.stops())
+        .extracting(FakeClusterBackend.Stop::jobId)
+        .doesNotContainAnyElementsOf(mine);
+    assertThat(jobs.get(first).state()).isEqualTo(JobState.ADMITTED);
+    assertThat(jobs.get(first).version()).isEqualTo(firstVersion);
+    assertThat(jobs.get(second).state()).isEqualTo(JobState.ADMITTED);
+    assertThat(jobs.get(second).version()).isEqualTo(secondVersion);
   }
 
   private UUID admitted() {

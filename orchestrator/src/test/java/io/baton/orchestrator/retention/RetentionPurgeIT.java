@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.orchestrator.events.FeedPurge;
 import io.baton.orchestrator.jobs.FinishedJobs;
+import io.baton.orchestrator.promotion.PromotionService;
 import io.baton.orchestrator.support.Api;
 import io.baton.orchestrator.support.IntegrationTest;
 import io.baton.orchestrator.support.Rows;
@@ -37,6 +38,7 @@ class RetentionPurgeIT extends IntegrationTest {
   @LocalServerPort int port;
   @Autowired FeedPurge feed;
   @Autowired FinishedJobs finishedJobs;
+  @Autowired PromotionService promotions;
   @Autowired TransactionTemplate transactions;
   @Autowired JdbcClient jdbc;
   @Autowired Clock clock;
@@ -152,7 +154,7 @@ class RetentionPurgeIT extends IntegrationTest {
   }
 
   private RetentionPurge purge(RetentionProperties properties) {
-    return new RetentionPurge(feed, finishedJobs, properties, transactions, clock);
+    return new RetentionPurge(feed, finishedJobs, promotions, properties, transactions, clock);
   }
 
   private static RetentionProperties defaults(int batchSize, int maxBatches) {

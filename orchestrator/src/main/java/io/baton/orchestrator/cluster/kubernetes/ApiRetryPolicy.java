@@ -11,7 +11,7 @@ import java.util.Optional;
  * backoff; anything else (400, 403, 404, 422, ...) is the caller's to handle.
  */
 @Decision
-public record ApiRetryPolicy(int attempts, Duration backoff, Duration maxBackoff) {
+record ApiRetryPolicy(int attempts, Duration backoff, Duration maxBackoff) {
 
   /** What went wrong with one call. */
   public enum Failure {

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * node whose health is not known (its agent is silent) stays as it is.
  */
 @Decision
-public final class Fencing {
+final class Fencing {
 
   private Fencing() {}
 

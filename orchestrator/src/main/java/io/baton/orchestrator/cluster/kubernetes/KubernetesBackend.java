@@ -37,7 +37,7 @@ import org.springframework.context.SmartLifecycle;
  * a volume the orchestrator does not mount; hashing and deleting them runs a short Job on it
  * ({@link FileJobs}).
  */
-public class KubernetesBackend implements ClusterBackend, SmartLifecycle {
+class KubernetesBackend implements ClusterBackend, SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesBackend.class);
 

@@ -1,5 +1,9 @@
 package io.baton.orchestrator.cluster.kubernetes;
 
+import io.baton.orchestrator.cluster.IsolatedChips;
+import io.baton.orchestrator.cluster.ReconcileLoops;
+import io.baton.orchestrator.leadership.Leadership;
+import io.baton.orchestrator.leadership.Leases;
 import io.baton.orchestrator.pools.NodeRepository;
 import io.baton.orchestrator.pools.PoolCatalog;
 import io.fabric8.kubernetes.client.Config;
@@ -82,14 +86,21 @@ class KubernetesConfiguration {
         clock);
   }
 
+  /** Leadership on the kubernetes backend: a Lease in the backend's namespace. */
+  @Bean
+  Leadership kubernetesLease(
+      Leases leases, KubernetesClient client, KubernetesProperties properties) {
+    return leases.onKubernetes(client, properties.namespace());
+  }
+
   @Bean
   NodeFencer nodeFencer(
       KubernetesClient client,
       KubernetesProperties properties,
       NodeRepository nodes,
       PoolCatalog pools,
-      io.baton.orchestrator.isolation.Isolations isolations,
-      io.baton.orchestrator.cluster.ReconcileLoops loops,
+      IsolatedChips isolations,
+      ReconcileLoops loops,
       org.springframework.jdbc.core.simple.JdbcClient jdbc) {
     return new NodeFencer(
         client,

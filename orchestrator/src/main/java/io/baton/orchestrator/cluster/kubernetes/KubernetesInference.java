@@ -32,7 +32,7 @@ import org.springframework.context.SmartLifecycle;
  * it: a rollback scales the new revision away while the old one serves on. Their state comes from
  * informers on the Deployments and pods; a replica's url is its pod's address.
  */
-public class KubernetesInference implements InferenceBackend, SmartLifecycle {
+class KubernetesInference implements InferenceBackend, SmartLifecycle {
 
   private static final Duration POLL = Duration.ofMillis(200);
 

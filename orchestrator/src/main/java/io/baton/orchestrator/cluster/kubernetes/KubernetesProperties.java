@@ -34,7 +34,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param agentAuthentication agents authenticating with their projected service-account tokens
  */
 @ConfigurationProperties("baton.cluster.kubernetes")
-public record KubernetesProperties(
+record KubernetesProperties(
     @DefaultValue("baton") String namespace,
     Path kubeconfig,
     String masterUrl,

@@ -25,7 +25,7 @@ import org.springframework.context.SmartLifecycle;
  * change is only a late one. Changes are read-modify-write with the object's resourceVersion; a
  * conflict (someone else changed the Node meanwhile) is retried on the fresh Node.
  */
-public class NodeFencer implements SmartLifecycle {
+class NodeFencer implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(NodeFencer.class);
 

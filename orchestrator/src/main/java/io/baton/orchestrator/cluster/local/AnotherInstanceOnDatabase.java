@@ -1,7 +1,7 @@
 package io.baton.orchestrator.cluster.local;
 
 /** Another orchestrator on the local backend already uses this database. */
-public class AnotherInstanceOnDatabase extends RuntimeException {
+class AnotherInstanceOnDatabase extends RuntimeException {
 
   private final String database;
 

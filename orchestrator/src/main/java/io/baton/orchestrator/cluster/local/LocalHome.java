@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the working directory (as before; a command that names no file under it needs no home).
  * </ol>
  */
-public final class LocalHome {
+final class LocalHome {
 
   private static final Logger log = LoggerFactory.getLogger(LocalHome.class);
 

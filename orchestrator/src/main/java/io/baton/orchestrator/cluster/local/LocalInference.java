@@ -41,7 +41,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnProperty(name = "baton.cluster.backend", havingValue = "local", matchIfMissing = true)
-public class LocalInference implements InferenceBackend, SmartLifecycle {
+class LocalInference implements InferenceBackend, SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(LocalInference.class);
   private static final String LISTENING = "LISTENING ";

@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the next orchestrator on the same data directory adopts them (docs/operations.md)
  */
 @ConfigurationProperties("baton.cluster.local")
-public record LocalProperties(
+record LocalProperties(
     @DefaultValue("1s") Duration agentInterval,
     @DefaultValue("true") boolean agents,
     @DefaultValue("false") boolean stopRanksOnShutdown) {}

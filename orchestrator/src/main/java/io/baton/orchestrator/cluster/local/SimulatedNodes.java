@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnProperty(name = "baton.cluster.backend", havingValue = "local", matchIfMissing = true)
-public class SimulatedNodes implements SmartLifecycle {
+class SimulatedNodes implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(SimulatedNodes.class);
 

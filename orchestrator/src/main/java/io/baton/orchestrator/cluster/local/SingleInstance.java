@@ -35,7 +35,7 @@ import org.springframework.stereotype.Component;
     havingValue = "true",
     matchIfMissing = true)
 @ConditionalOnProperty(name = "baton.cluster.backend", havingValue = "local", matchIfMissing = true)
-public class SingleInstance implements DisposableBean {
+class SingleInstance implements DisposableBean {
 
   /** The advisory lock's key: {@code hashtextextended('baton/local-backend', 0)}. */
   static final String KEY = "baton/local-backend";

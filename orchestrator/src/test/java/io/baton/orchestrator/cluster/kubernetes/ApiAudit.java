@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * chart's tests check the other half). The backend gets a client of its own with a user agent the
  * test's client does not have, so the test's own calls (a fake kubelet, assertions) don't count.
  */
-final class ApiAudit {
+public final class ApiAudit {
 
   static final Path ALLOWED =
       Path.of("..", "deploy-tests", "src", "test", "resources", "backend-api-calls.txt");
@@ -33,13 +33,13 @@ final class ApiAudit {
   private ApiAudit() {}
 
   /** A client for the backend under test, on the same mock server, marked as the backend's. */
-  static KubernetesClient client(KubernetesClient test) {
+  public static KubernetesClient client(KubernetesClient test) {
     Config config = new ConfigBuilder(test.getConfiguration()).withUserAgent(AGENT).build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /** Fails naming every call of the backend the chart does not grant. */
-  static void assertGranted(KubernetesMockServer server) throws InterruptedException {
+  public static void assertGranted(KubernetesMockServer server) throws InterruptedException {
     assertThat(calls(server))
         .as("backend API calls (grant them in the chart and list them in %s)", ALLOWED)
         .isSubsetOf(allowed());

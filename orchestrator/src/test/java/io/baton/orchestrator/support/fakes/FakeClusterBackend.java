@@ -23,14 +23,25 @@ public final class FakeClusterBackend implements ClusterBackend {
   private final List<Launch> launches = new ArrayList<>();
   private final List<Stop> stops = new ArrayList<>();
   private final Map<String, Map<Integer, RankState>> ranks = new HashMap<>();
+  private volatile java.util.function.Consumer<Launch> onLaunch = launch -> {};
 
   /** Checkpoint directories live under {@code root}/{job}. */
   public FakeClusterBackend(Path root) {
     this.root = root;
   }
 
+  /** Runs {@code hook} on each launch, once recorded (e.g. to lose the lease mid-pass). */
+  public void onLaunch(java.util.function.Consumer<Launch> hook) {
+    onLaunch = hook;
+  }
+
   @Override
-  public synchronized void launch(Launch launch) {
+  public void launch(Launch launch) {
+    record(launch);
+    onLaunch.accept(launch);
+  }
+
+  private synchronized void record(Launch launch) {
     launches.add(launch);
     Map<Integer, RankState> attempt =
         ranks.computeIfAbsent(key(launch.jobId(), launch.attempt()), k -> new HashMap<>());

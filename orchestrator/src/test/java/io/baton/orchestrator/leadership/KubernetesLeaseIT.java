@@ -1,14 +1,8 @@
-package io.baton.orchestrator.cluster.kubernetes;
+package io.baton.orchestrator.leadership;
 
-import static io.baton.orchestrator.cluster.kubernetes.Kubelet.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.baton.orchestrator.leadership.Fence;
-import io.baton.orchestrator.leadership.KubernetesLease;
-import io.baton.orchestrator.leadership.LeaderGauge;
-import io.baton.orchestrator.leadership.LeadershipChanged;
-import io.baton.orchestrator.leadership.LeadershipProperties;
-import io.baton.orchestrator.leadership.LeaseRepository;
+import io.baton.orchestrator.cluster.kubernetes.ApiAudit;
 import io.baton.orchestrator.support.IntegrationTest;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -110,5 +104,14 @@ class KubernetesLeaseIT extends IntegrationTest {
         properties,
         new LeaderGauge(new SimpleMeterRegistry(), name),
         event -> changes.add((LeadershipChanged) event));
+  }
+
+  private static void eventually(Duration timeout, Runnable assertion) {
+    org.awaitility.Awaitility.await()
+        .atMost(timeout)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .untilAsserted(assertion::run);
   }
 }
