@@ -1,6 +1,7 @@
 package io.baton.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -233,17 +234,12 @@ class TrainerTest {
         .isEqualTo(Dataset.generate(42, 24).trainX()[99]);
   }
 
-  private static Socket connect(int port) throws InterruptedException {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return new Socket("127.0.0.1", port);
-      } catch (java.io.IOException e) {
-        if (attempt > 100) {
-          throw new AssertionError("rank 0 never listened", e);
-        }
-        Thread.sleep(50);
-      }
-    }
+  private static Socket connect(int port) {
+    return await("rank 0 listening")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptionsInstanceOf(java.io.IOException.class)
+        .until(() -> new Socket("127.0.0.1", port), java.util.Objects::nonNull);
   }
 
   private static String parameterSha(String out) {
